@@ -22,6 +22,7 @@ use bytes::Bytes;
 use http_body::{Frame, SizeHint};
 use tokio::sync::mpsc;
 
+// ANCHOR: message
 /// One message from the handler's side of the channel.
 #[derive(Debug)]
 pub(crate) enum BodyMessage {
@@ -33,6 +34,7 @@ pub(crate) enum BodyMessage {
 
 /// How many chunks may wait in the channel before `write` waits for the client.
 pub(crate) const CHANNEL_CHUNKS: usize = 8;
+// ANCHOR_END: message
 
 /// The body of every response our server sends.
 #[derive(Debug)]
@@ -41,6 +43,7 @@ pub struct ResponseBody {
     kind: Kind,
 }
 
+// ANCHOR: kind
 #[derive(Debug)]
 enum Kind {
     /// Nothing (HEAD, 204, 304, or `end()` with no data).
@@ -52,6 +55,7 @@ enum Kind {
     /// transfer encoding and HTTP/1.0 closes the connection at the end.
     Stream(mpsc::Receiver<BodyMessage>),
 }
+// ANCHOR_END: kind
 
 /// The error a streamed body ends with when the handler stopped without `end()` after a
 /// failure: hyper aborts the connection so the client can tell the body is incomplete.
@@ -84,6 +88,7 @@ impl http_body::Body for ResponseBody {
     type Data = Bytes;
     type Error = BodyAborted;
 
+    // ANCHOR: poll_frame
     fn poll_frame(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -104,6 +109,7 @@ impl http_body::Body for ResponseBody {
             },
         }
     }
+    // ANCHOR_END: poll_frame
 
     fn is_end_stream(&self) -> bool {
         match &self.kind {

@@ -7,6 +7,7 @@
 //! values, so a handler decides with `?` whether a mistake ends the request. The messages
 //! are Node's, word for word, so a reader can search for them in both sources.
 
+// ANCHOR: response_error
 /// Something a handler asked of a [`ServerResponse`](crate::ServerResponse) that cannot be done.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ResponseError {
@@ -33,6 +34,7 @@ pub enum ResponseError {
     #[error("the client closed the connection before the response was finished")]
     ClientGone,
 }
+// ANCHOR_END: response_error
 
 /// Why reading a request body stopped.
 #[derive(Debug, thiserror::Error)]

@@ -79,6 +79,7 @@ impl IncomingMessage {
         self.parts.headers.get(name)?.to_str().ok()
     }
 
+    // ANCHOR: chunk
     /// The next chunk of the body, as `for await (const chunk of req)` yields it; `None` at
     /// the end. Trailers are skipped.
     pub async fn chunk(&mut self) -> Option<Result<Bytes, BodyError>> {
@@ -93,7 +94,9 @@ impl IncomingMessage {
             }
         }
     }
+    // ANCHOR_END: chunk
 
+    // ANCHOR: collect
     /// Reads the whole body, refusing more than `limit` bytes.
     ///
     /// Like `raw-body`, it refuses early when `Content-Length` already announces too much,
@@ -121,6 +124,7 @@ impl IncomingMessage {
         }
         Ok(buffer.freeze())
     }
+    // ANCHOR_END: collect
 
     /// The announced body length, when there is a valid `Content-Length`.
     fn content_length(&self) -> Option<u64> {

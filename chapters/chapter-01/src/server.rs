@@ -69,6 +69,7 @@ type DynHandler = dyn Fn(
     + Send
     + Sync;
 
+// ANCHOR: options
 /// The limits Node's `http.Server` applies, with Node's defaults.
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
@@ -90,6 +91,7 @@ impl Default for ServerOptions {
         }
     }
 }
+// ANCHOR_END: options
 
 /// A server that has a handler but does not listen yet (Node's `http.Server` before
 /// `listen`).
@@ -108,6 +110,7 @@ impl std::fmt::Debug for Server {
     }
 }
 
+// ANCHOR: create_server
 /// `http.createServer(handler)`: a server that calls `handler(req, res)` per request.
 ///
 /// The handler is an async function that owns both halves. It may return `()` or a
@@ -127,6 +130,7 @@ where
         options: ServerOptions::default(),
     }
 }
+// ANCHOR_END: create_server
 
 impl Server {
     /// Replaces every limit at once.
@@ -141,7 +145,7 @@ impl Server {
         self
     }
 
-    /// `maxHeaderSize` (hyper cannot go below 8 KiB).
+    /// `maxHeaderSize`: a request head larger than this gets `431`.
     pub fn max_header_size(mut self, bytes: usize) -> Self {
         self.options.max_header_size = bytes;
         self
@@ -153,6 +157,7 @@ impl Server {
         self
     }
 
+    // ANCHOR: listen
     /// `server.listen(port, host)`: binds and starts accepting. Port 0 picks a free one;
     /// read it back from [`Listening::local_addr`].
     pub async fn listen(self, addr: impl ToSocketAddrs) -> std::io::Result<Listening> {
@@ -166,6 +171,7 @@ impl Server {
             task,
         })
     }
+    // ANCHOR_END: listen
 }
 
 /// A listening server: its address, and the way to close it.
@@ -185,6 +191,7 @@ impl Listening {
         self.local_addr
     }
 
+    // ANCHOR: close
     /// `server.close()`: stop accepting, let in-flight requests finish (idle keep-alive
     /// connections close at once), and after the close timeout cut what is left.
     /// Returns when every connection is gone.
@@ -192,6 +199,7 @@ impl Listening {
         let _ = self.stop.send(());
         let _ = self.task.await;
     }
+    // ANCHOR_END: close
 
     /// Waits until the server stops (it only stops through [`close`](Self::close), so
     /// this is for a `main` that serves forever).
@@ -200,6 +208,7 @@ impl Listening {
     }
 }
 
+// ANCHOR: accept_loop
 /// Accepts connections until told to stop, then shuts down gracefully.
 async fn accept_loop(
     listener: TcpListener,
@@ -210,8 +219,11 @@ async fn accept_loop(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(options.headers_timeout)
-        .max_buf_size(options.max_header_size.max(8 * 1024))
-        .title_case_headers(true);
+        .max_header_size(options.max_header_size)
+        .title_case_headers(true)
+        // Node's server is half-open: a client may shut its sending side after the
+        // request and still read the answer.
+        .half_close(true);
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
     loop {
@@ -253,7 +265,9 @@ async fn accept_loop(
     }
     while connections.join_next().await.is_some() {}
 }
+// ANCHOR_END: accept_loop
 
+// ANCHOR: dispatch
 /// One request: make Node's pair, run the handler, answer hyper with the head.
 async fn dispatch(
     handler: Arc<DynHandler>,
@@ -290,7 +304,9 @@ async fn dispatch(
     };
     Ok(response)
 }
+// ANCHOR_END: dispatch
 
+// ANCHOR: internal_server_error
 /// The answer when a handler fails before sending anything.
 fn internal_server_error() -> Response<ResponseBody> {
     let mut response = Response::new(ResponseBody::full("Internal Server Error".into()));
@@ -301,3 +317,4 @@ fn internal_server_error() -> Response<ResponseBody> {
     );
     response
 }
+// ANCHOR_END: internal_server_error

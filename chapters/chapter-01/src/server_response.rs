@@ -40,6 +40,7 @@ pub(crate) enum Head {
     Dropped(Response<ResponseBody>),
 }
 
+// ANCHOR: fields
 /// A response being written by a handler, shaped like Node's `ServerResponse`.
 #[derive(Debug)]
 pub struct ServerResponse {
@@ -68,6 +69,7 @@ pub struct ServerResponse {
     /// unknown-length body is delimited by closing the connection.
     chunked_allowed: bool,
 }
+// ANCHOR_END: fields
 
 impl ServerResponse {
     /// A fresh response (status 200, no headers) for a request with this method and version.
@@ -202,6 +204,7 @@ impl ServerResponse {
         self.send_streaming_head()
     }
 
+    // ANCHOR: write
     /// `res.write(chunk)`: sends the head if needed, then the chunk.
     ///
     /// Waits while the client is slower than the handler (Node's backpressure), and fails
@@ -220,7 +223,9 @@ impl ServerResponse {
         }
         self.send(BodyMessage::Data(chunk)).await
     }
+    // ANCHOR_END: write
 
+    // ANCHOR: end
     /// `res.end(chunk)`: the last bytes (pass `Bytes::new()` for none), then the end.
     ///
     /// When nothing was sent before, the head carries `Content-Length`: Node's rule.
@@ -258,6 +263,7 @@ impl ServerResponse {
         self.ended = true;
         self.send(BodyMessage::End).await
     }
+    // ANCHOR_END: end
 
     /// Sends one message down the body channel.
     async fn send(&mut self, message: BodyMessage) -> Result<(), ResponseError> {
@@ -271,6 +277,7 @@ impl ServerResponse {
             .map_err(|_| ResponseError::ClientGone)
     }
 
+    // ANCHOR: streaming_head
     /// Sends the head with a streamed body behind it.
     fn send_streaming_head(&mut self) -> Result<(), ResponseError> {
         let status = self.status()?;
@@ -288,6 +295,7 @@ impl ServerResponse {
         self.send_head(Head::Sent(response));
         Ok(())
     }
+    // ANCHOR_END: streaming_head
 
     /// Validates the status as Node does when it writes the head.
     fn status(&self) -> Result<StatusCode, ResponseError> {
@@ -346,13 +354,16 @@ fn checked_value(name: &HeaderName, value: &str) -> Result<HeaderValue, Response
     HeaderValue::from_str(value).map_err(|_| ResponseError::InvalidHeaderValue(name.to_string()))
 }
 
+// ANCHOR: may_have_body
 /// Node's rule: 1xx, 204 and 304 responses never carry a body.
 fn response_may_have_body(status: StatusCode) -> bool {
     !(status.is_informational()
         || status == StatusCode::NO_CONTENT
         || status == StatusCode::NOT_MODIFIED)
 }
+// ANCHOR_END: may_have_body
 
+// ANCHOR: drop
 impl Drop for ServerResponse {
     /// The handler let go of the response. See the module docs for why this ends it.
     fn drop(&mut self) {
@@ -371,3 +382,4 @@ impl Drop for ServerResponse {
         // on failure, which aborts the connection.
     }
 }
+// ANCHOR_END: drop

@@ -79,6 +79,7 @@ pub fn status_text(code: u16) -> Option<&'static str> {
     })
 }
 
+// ANCHOR: reason_override
 /// The phrase to put on the wire for `code` when it is not hyper's own canonical one.
 ///
 /// Returns `None` when hyper would already write what Node writes, so the caller can
@@ -90,6 +91,7 @@ pub(crate) fn node_reason_override(code: http::StatusCode) -> Option<&'static st
         _ => Some(node),
     }
 }
+// ANCHOR_END: reason_override
 
 #[cfg(test)]
 mod tests {

@@ -181,3 +181,18 @@ async fn header_errors_carry_nodes_messages() {
     }
     server.close().await;
 }
+
+#[tokio::test]
+async fn a_client_that_half_closes_after_its_request_still_gets_the_answer() {
+    let server = start().await;
+    let mut stream = TcpStream::connect(server.local_addr()).await.unwrap();
+    stream
+        .write_all(b"GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    stream.shutdown().await.unwrap();
+    // A streamed answer takes a while; the server must not give up when it reads EOF.
+    let answer = read_to_close(&mut stream).await;
+    assert_eq!(parse_response(&answer).body, b"one\ntwo\nthree\n");
+    server.close().await;
+}

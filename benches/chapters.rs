@@ -1,0 +1,181 @@
+//! Criterion benches that compare the chapters with each other and with their peers.
+//!
+//! Each group asks one question of several servers, all started in one run on loopback
+//! (`127.0.0.1:0`) inside one tokio runtime, so the ratios between them are meaningful on
+//! a noisy machine. Every iteration sends one request on a persistent keep-alive
+//! connection (hyper's low-level client, `hyper::client::conn::http1::handshake`) and
+//! checks the answer, so a broken server fails the bench instead of looking fast.
+//!
+//! - `hello`: `GET /` → `200 Hello World`. `hello/bare-hyper` is a hyper `service_fn`
+//!   with nothing around it, the floor; `hello/chapter-NN` is chapter NN's hello.
+//!
+//! A new chapter adds one line to [`HELLO`] (and its start function); a new question
+//! adds a group next to [`hello`]. Run with `cargo bench --bench chapters` (or
+//! `cargo bench --bench chapters -- hello/` for one group).
+
+use std::any::Any;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use criterion::{Criterion, criterion_group, criterion_main};
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::client::conn::http1::SendRequest;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::runtime::Runtime;
+
+/// The body every hello server answers with.
+const HELLO_BODY: &[u8] = b"Hello World";
+
+/// A server under test: where it listens, and what keeps it alive until dropped.
+struct Running {
+    /// The loopback address it bound (port 0 picked a free one).
+    addr: SocketAddr,
+    /// Dropping this stops the server (an aborted task, a `Listening`, …).
+    _guard: Box<dyn Any>,
+}
+
+/// Starts a server inside the bench runtime.
+type Start = fn(&Runtime) -> Running;
+
+/// The servers of the `hello` group, in the order they are measured.
+const HELLO: &[(&str, Start)] = &[
+    ("bare-hyper", bare_hyper_hello),
+    ("chapter-01", chapter_01_hello),
+];
+
+/// Aborts a spawned task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// The floor: hyper's `http1` server and a `service_fn`, nothing else.
+fn bare_hyper_hello(rt: &Runtime) -> Running {
+    rt.block_on(async {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("local addr");
+        let task = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let _ = stream.set_nodelay(true);
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(|_req| async {
+                        Ok::<_, Infallible>(Response::new(Full::new(Bytes::from_static(
+                            HELLO_BODY,
+                        ))))
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .await;
+                });
+            }
+        });
+        Running {
+            addr,
+            _guard: Box::new(AbortOnDrop(task)),
+        }
+    })
+}
+
+/// Chapter 01's hello: `create_server(|req, res| res.end("Hello World"))`.
+fn chapter_01_hello(rt: &Runtime) -> Running {
+    use chapter_01::{IncomingMessage, ServerResponse, create_server};
+    rt.block_on(async {
+        let server = create_server(
+            |_req: IncomingMessage, mut res: ServerResponse| async move {
+                res.end(Bytes::from_static(HELLO_BODY)).await
+            },
+        );
+        let listening = server.listen("127.0.0.1:0").await.expect("listen");
+        Running {
+            addr: listening.local_addr(),
+            _guard: Box::new(listening),
+        }
+    })
+}
+
+/// Opens one keep-alive connection to `addr`.
+async fn connect(addr: SocketAddr) -> SendRequest<Empty<Bytes>> {
+    let stream = TcpStream::connect(addr).await.expect("connect");
+    let _ = stream.set_nodelay(true);
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .expect("handshake");
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    sender
+}
+
+/// One `GET path` on the connection; checks the status and the body.
+async fn get(sender: &mut SendRequest<Empty<Bytes>>, path: &str, expect_body: &[u8]) {
+    sender.ready().await.expect("connection ready");
+    let request = Request::get(path)
+        .header("host", "127.0.0.1")
+        .body(Empty::new())
+        .expect("request");
+    let response = sender.send_request(request).await.expect("response");
+    assert_eq!(response.status(), 200, "GET {path}");
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_eq!(&body[..], expect_body, "GET {path}");
+}
+
+/// Measures one request per iteration against each server of a group.
+fn bench_servers(
+    c: &mut Criterion,
+    group: &str,
+    servers: &[(&str, Start)],
+    path: &str,
+    body: &[u8],
+) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut g = c.benchmark_group(group);
+    for (name, start) in servers {
+        let running = start(&rt);
+        let mut sender = rt.block_on(connect(running.addr));
+        g.bench_function(*name, |b| {
+            b.iter_custom(|iters| {
+                rt.block_on(async {
+                    let started = Instant::now();
+                    for _ in 0..iters {
+                        get(&mut sender, path, body).await;
+                    }
+                    started.elapsed()
+                })
+            })
+        });
+        drop(sender);
+        // Dropping inside the runtime lets a server's own teardown run there.
+        rt.block_on(async move { drop(running) });
+    }
+    g.finish();
+    rt.shutdown_timeout(Duration::from_secs(5));
+}
+
+/// `hello/*`: the smallest possible request, on every server.
+fn hello(c: &mut Criterion) {
+    bench_servers(c, "hello", HELLO, "/", HELLO_BODY);
+}
+
+/// Criterion's entry points (the macro generates an undocumented `pub fn`).
+#[allow(missing_docs)]
+mod groups {
+    use super::*;
+    criterion_group!(benches, hello);
+}
+
+criterion_main!(groups::benches);
