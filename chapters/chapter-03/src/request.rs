@@ -1,0 +1,610 @@
+//! Koa's `request`: everything a handler asks about the request, read from Node's `req`.
+//!
+//! Mirrors [`lib/request.js` at koa 2.16.1](https://github.com/koajs/koa/blob/2.16.1/lib/request.js).
+//! Koa's request object owns no data of its own: every getter reads `this.req`
+//! (Node's [`IncomingMessage`]) or the app's settings, and every setter writes back to
+//! `this.req`. Ours is the same: it holds the `IncomingMessage` and a share of the app's
+//! settings, and computes each answer when asked.
+//!
+//! Two things change shape in Rust:
+//! - Koa's request reaches `this.ctx` and `this.response` through back-pointers; a Rust
+//!   struct cannot point at the struct that owns it, so the few getters that need the
+//!   response (`fresh`, `stale`) take it as an argument, and the context passes it.
+//! - Koa memoises `accept`, `ip`, `URL` and `query` on the object. Parsing these is cheap
+//!   in Rust, so we compute them each time and keep only what Koa lets you *set* (`ip`).
+//!
+//! Proxy awareness follows Koa exactly: `X-Forwarded-Host`, `X-Forwarded-Proto` and the
+//! `proxy_ip_header` are believed only when `app.proxy` is true, each list header is cut
+//! at its first comma (or, for IPs, read from the right with `max_ips_count`).
+
+use std::borrow::Cow;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use http::{HeaderMap, Method};
+
+use crate::accepts::Accepts;
+use crate::application::Settings;
+use crate::incoming_message::IncomingMessage;
+use crate::querystring::Query;
+use crate::response::Response;
+use crate::type_is::{self, TypeIs};
+
+/// Koa's `ctx.request`.
+#[derive(Debug)]
+pub struct Request {
+    /// Node's request (`ctx.req`): the source of every answer.
+    pub(crate) req: IncomingMessage,
+    /// The app settings the getters depend on (`proxy`, `subdomain_offset`, …).
+    pub(crate) settings: Arc<Settings>,
+    /// `ctx.originalUrl`: the URL before any middleware rewrote `url`.
+    original_url: String,
+    /// A value given to the `ip` setter, which wins over the computed one.
+    ip_override: Option<String>,
+}
+
+/// Headers Node keeps only the first of when a request repeats them (the rest are
+/// dropped), from `matchKnownFields` in Node's `lib/_http_incoming.js`.
+const SINGLE_VALUE_HEADERS: &[&str] = &[
+    "age",
+    "authorization",
+    "content-length",
+    "content-type",
+    "etag",
+    "expires",
+    "from",
+    "host",
+    "if-modified-since",
+    "if-unmodified-since",
+    "last-modified",
+    "location",
+    "max-forwards",
+    "proxy-authorization",
+    "referer",
+    "retry-after",
+    "server",
+    "user-agent",
+];
+
+impl Request {
+    /// Wraps Node's request for the app with these settings.
+    pub(crate) fn new(req: IncomingMessage, settings: Arc<Settings>) -> Self {
+        let original_url = req.url();
+        Self {
+            req,
+            settings,
+            original_url,
+            ip_override: None,
+        }
+    }
+
+    /// `request.header` / `request.headers`: the request headers (Node's `req.headers`).
+    pub fn headers(&self) -> &HeaderMap {
+        self.req.headers()
+    }
+
+    /// Replaces the request headers (`request.headers = …`).
+    pub fn set_headers(&mut self, headers: HeaderMap) {
+        *self.req.headers_mut() = headers;
+    }
+
+    /// `request.get(field)`: one header as text, `""` when absent. `Referrer` and
+    /// `Referer` are the same header. Repeats are joined the way Node joins them
+    /// (`", "`, `"; "` for `Cookie`, or only the first for single-value headers).
+    pub fn get(&self, field: &str) -> Cow<'_, str> {
+        let field = field.to_ascii_lowercase();
+        match field.as_str() {
+            "referer" | "referrer" => {
+                let referrer = self.header_joined("referrer");
+                if referrer.is_empty() {
+                    self.header_joined("referer")
+                } else {
+                    referrer
+                }
+            }
+            _ => self.header_joined(&field),
+        }
+    }
+
+    /// A header's value as Node's `req.headers[name]` shows it.
+    fn header_joined(&self, name: &str) -> Cow<'_, str> {
+        let mut values = self
+            .headers()
+            .get_all(name)
+            .iter()
+            .map(|value| String::from_utf8_lossy(value.as_bytes()));
+        let Some(first) = values.next() else {
+            return Cow::Borrowed("");
+        };
+        if SINGLE_VALUE_HEADERS.contains(&name) {
+            return first;
+        }
+        let separator = if name == "cookie" { "; " } else { ", " };
+        let mut rest = values.peekable();
+        if rest.peek().is_none() {
+            return first;
+        }
+        let mut joined = first.into_owned();
+        for value in rest {
+            joined.push_str(separator);
+            joined.push_str(&value);
+        }
+        Cow::Owned(joined)
+    }
+
+    /// `request.method`.
+    pub fn method(&self) -> &Method {
+        self.req.method()
+    }
+
+    /// `request.method = …`: rewrites the method (method-override middleware does this).
+    pub fn set_method(&mut self, method: Method) {
+        self.req.set_method(method);
+    }
+
+    /// `request.url`: the request target, as possibly rewritten by middleware.
+    pub fn url(&self) -> &str {
+        self.req.url_str()
+    }
+
+    /// `request.url = …`.
+    pub fn set_url(&mut self, url: impl Into<String>) {
+        self.req.set_url(url.into());
+    }
+
+    /// `request.originalUrl`: the target as the client sent it; rewrites never touch it.
+    pub fn original_url(&self) -> &str {
+        &self.original_url
+    }
+
+    /// `request.path`: the URL's pathname.
+    pub fn path(&self) -> &str {
+        UrlParts::of(self.url()).pathname
+    }
+
+    /// `request.path = …`: replaces the pathname, keeping the query string.
+    pub fn set_path(&mut self, path: &str) {
+        let parts = UrlParts::of(self.url());
+        if parts.pathname == path {
+            return;
+        }
+        let url = parts.with_pathname(path);
+        self.set_url(url);
+    }
+
+    /// `request.querystring`: the query string without its `?`.
+    pub fn querystring(&self) -> &str {
+        UrlParts::of(self.url())
+            .search
+            .strip_prefix('?')
+            .unwrap_or("")
+    }
+
+    /// `request.querystring = …`: replaces the query string, keeping the path.
+    pub fn set_querystring(&mut self, querystring: &str) {
+        let parts = UrlParts::of(self.url());
+        let search = if querystring.is_empty() || querystring.starts_with('?') {
+            Cow::Borrowed(querystring)
+        } else {
+            Cow::Owned(format!("?{querystring}"))
+        };
+        if parts.search == search {
+            return;
+        }
+        let url = parts.with_search(&search);
+        self.set_url(url);
+    }
+
+    /// `request.search`: the query string with its `?`, or `""`.
+    pub fn search(&self) -> String {
+        let querystring = self.querystring();
+        if querystring.is_empty() {
+            String::new()
+        } else {
+            format!("?{querystring}")
+        }
+    }
+
+    /// `request.search = …`: the same as setting `querystring`.
+    pub fn set_search(&mut self, search: &str) {
+        self.set_querystring(search);
+    }
+
+    /// `request.query`: the parsed query string (Node's `querystring.parse`).
+    pub fn query(&self) -> Query {
+        Query::parse(self.querystring())
+    }
+
+    /// `request.query = …`: serialises `query` into the query string.
+    pub fn set_query(&mut self, query: &Query) {
+        self.set_querystring(&query.to_string());
+    }
+
+    /// `request.host`: `X-Forwarded-Host` when the app trusts its proxy, else `Host`
+    /// (HTTP/2's `:authority` first); only the first of a comma-separated list; `""`
+    /// when there is none.
+    pub fn host(&self) -> Cow<'_, str> {
+        let host = self.raw_host();
+        if host.contains('@') {
+            // koa 2.16.2+: `user@host` is read the way a browser would, so that
+            // `evil.com:x@good.com` means good.com (and nothing parses to nothing).
+            return match url::Url::parse(&format!("http://{host}")) {
+                Ok(parsed) => Cow::Owned(match (parsed.host_str(), parsed.port()) {
+                    (Some(name), Some(port)) => format!("{name}:{port}"),
+                    (Some(name), None) => name.to_owned(),
+                    _ => String::new(),
+                }),
+                Err(_) => Cow::Borrowed(""),
+            };
+        }
+        Cow::Borrowed(host)
+    }
+
+    /// The host header Koa believes, before the `user@` clean-up.
+    fn raw_host(&self) -> &str {
+        let mut host = "";
+        if self.settings.proxy {
+            host = self.header_str("x-forwarded-host");
+        }
+        if host.is_empty() {
+            host = self.req.uri().authority().map_or("", |a| a.as_str());
+            if self.req.version() < http::Version::HTTP_2 || host.is_empty() {
+                host = self.header_str("host");
+            }
+        }
+        first_of_list(host)
+    }
+
+    /// `request.hostname`: the host without its port; IPv6 literals lose their brackets
+    /// (`[::1]:3000` → `::1`).
+    pub fn hostname(&self) -> Cow<'_, str> {
+        let host = self.host();
+        if host.is_empty() {
+            return Cow::Borrowed("");
+        }
+        if host.starts_with('[') {
+            // Koa asks the WHATWG URL parser, which normalises the address and keeps
+            // the brackets (`[::FFFF:127.0.0.1]` → `[::ffff:7f00:1]`).
+            return Cow::Owned(
+                self.URL()
+                    .and_then(|url| url.host_str().map(str::to_owned))
+                    .unwrap_or_default(),
+            );
+        }
+        match host {
+            Cow::Borrowed(text) => Cow::Borrowed(text.split(':').next().unwrap_or("")),
+            Cow::Owned(text) => Cow::Owned(text.split(':').next().unwrap_or("").to_owned()),
+        }
+    }
+
+    /// `request.origin`: `protocol://host`.
+    pub fn origin(&self) -> String {
+        format!("{}://{}", self.protocol(), self.host())
+    }
+
+    /// `request.href`: the full URL; an absolute `originalUrl` (a proxy request) is kept.
+    pub fn href(&self) -> String {
+        let original = self.original_url();
+        let lower = original.get(..8).unwrap_or(original).to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            return original.to_owned();
+        }
+        format!("{}{}", self.origin(), original)
+    }
+
+    /// `request.URL`: the whole URL, parsed as Node's WHATWG `URL` would; `None` where
+    /// Koa gives an empty object (a URL that does not parse).
+    #[allow(non_snake_case)]
+    pub fn URL(&self) -> Option<url::Url> {
+        url::Url::parse(&format!("{}{}", self.origin(), self.original_url())).ok()
+    }
+
+    /// `request.protocol`: `https` on a TLS socket; else, when the app trusts its proxy,
+    /// the first `X-Forwarded-Proto`; else `http`.
+    pub fn protocol(&self) -> &str {
+        if self.req.encrypted() {
+            return "https";
+        }
+        if !self.settings.proxy {
+            return "http";
+        }
+        match first_of_list(self.header_str("x-forwarded-proto")) {
+            "" => "http",
+            proto => proto,
+        }
+    }
+
+    /// `request.secure`: `protocol == "https"`.
+    pub fn secure(&self) -> bool {
+        self.protocol() == "https"
+    }
+
+    /// `request.ips`: the client and proxies from `proxy_ip_header` when the app trusts
+    /// its proxy, the last `max_ips_count` of them when that is above zero.
+    pub fn ips(&self) -> Vec<&str> {
+        if !self.settings.proxy {
+            return Vec::new();
+        }
+        let value = self.header_str(&self.settings.proxy_ip_header);
+        if value.is_empty() {
+            return Vec::new();
+        }
+        let ips: Vec<&str> = split_list(value).collect();
+        let max = self.settings.max_ips_count;
+        if max > 0 && ips.len() > max {
+            ips[ips.len() - max..].to_vec()
+        } else {
+            ips
+        }
+    }
+
+    /// `request.ip`: the first of `ips`, else the socket's remote address.
+    pub fn ip(&self) -> String {
+        if let Some(ip) = &self.ip_override {
+            return ip.clone();
+        }
+        match self.ips().first() {
+            Some(first) => (*first).to_owned(),
+            None => self
+                .req
+                .remote_address()
+                .map(|a| a.ip().to_string())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// `request.ip = …`.
+    pub fn set_ip(&mut self, ip: impl Into<String>) {
+        self.ip_override = Some(ip.into());
+    }
+
+    /// `request.subdomains`: the hostname's labels right to left, after dropping
+    /// `subdomain_offset` of them (`tobi.ferrets.example.com` → `["ferrets", "tobi"]`);
+    /// empty for an IP address.
+    pub fn subdomains(&self) -> Vec<String> {
+        let hostname = self.hostname();
+        // Like Node's `net.isIP`, a bracketed IPv6 hostname does not count as an IP.
+        if hostname.parse::<IpAddr>().is_ok() {
+            return Vec::new();
+        }
+        hostname
+            .split('.')
+            .rev()
+            .skip(self.settings.subdomain_offset)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// `request.type`: the `Content-Type` without parameters, `""` when absent.
+    pub fn type_(&self) -> &str {
+        let value = self.header_str("content-type");
+        value.split(';').next().unwrap_or("")
+    }
+
+    /// `request.charset`: the `charset` parameter of `Content-Type`, `""` when absent or
+    /// when the header does not parse.
+    pub fn charset(&self) -> String {
+        let value = self.header_str("content-type");
+        if value.is_empty() {
+            return String::new();
+        }
+        match value.parse::<mime::Mime>() {
+            Ok(parsed) => parsed
+                .get_param(mime::CHARSET)
+                .map(|c| c.as_str().to_owned())
+                .unwrap_or_default(),
+            Err(_) => String::new(),
+        }
+    }
+
+    /// `request.length`: `Content-Length` as a number; `None` when absent. Like Koa's
+    /// `~~len`, text that is not a number reads as 0.
+    pub fn length(&self) -> Option<u64> {
+        let value = self.headers().get(http::header::CONTENT_LENGTH)?;
+        let text = value.to_str().unwrap_or("").trim();
+        if text.is_empty() {
+            return None;
+        }
+        Some(text.parse::<f64>().map_or(0, |n| {
+            if n.is_finite() && n > 0.0 {
+                n as u64
+            } else {
+                0
+            }
+        }))
+    }
+
+    /// `request.fresh`: whether the client's cached copy is still good — only for GET and
+    /// HEAD, and only when the response is a 2xx or 304.
+    pub fn fresh(&self, response: &Response) -> bool {
+        if self.method() != Method::GET && self.method() != Method::HEAD {
+            return false;
+        }
+        let status = response.status();
+        if (200..300).contains(&status) || status == 304 {
+            return crate::fresh::fresh(self.headers(), response.headers());
+        }
+        false
+    }
+
+    /// `request.stale`: the opposite of [`fresh`](Self::fresh).
+    pub fn stale(&self, response: &Response) -> bool {
+        !self.fresh(response)
+    }
+
+    /// `request.idempotent`: GET, HEAD, PUT, DELETE, OPTIONS and TRACE.
+    pub fn idempotent(&self) -> bool {
+        matches!(
+            *self.method(),
+            Method::GET
+                | Method::HEAD
+                | Method::PUT
+                | Method::DELETE
+                | Method::OPTIONS
+                | Method::TRACE
+        )
+    }
+
+    /// `request.is(types…)`: does the request body have one of these types? `NoBody`
+    /// (Koa's `null`) when there is no body at all.
+    pub fn is(&self, types: &[&str]) -> TypeIs {
+        type_is::type_is(self.headers(), types)
+    }
+
+    /// `request.accepts(types…)`: the best of `types` for the `Accept` header, or `None`
+    /// (Koa's `false`).
+    pub fn accepts(&self, types: &[&str]) -> Option<String> {
+        Accepts::new(self.headers()).types(types)
+    }
+
+    /// `request.accepts()` with no argument: every type the client accepts, best first.
+    pub fn accepts_list(&self) -> Vec<String> {
+        Accepts::new(self.headers()).all_types()
+    }
+
+    /// `request.acceptsEncodings(encodings…)`.
+    pub fn accepts_encodings(&self, encodings: &[&str]) -> Option<String> {
+        Accepts::new(self.headers()).encodings(encodings)
+    }
+
+    /// `request.acceptsEncodings()` with no argument.
+    pub fn accepts_encodings_list(&self) -> Vec<String> {
+        Accepts::new(self.headers()).all_encodings()
+    }
+
+    /// `request.acceptsCharsets(charsets…)`.
+    pub fn accepts_charsets(&self, charsets: &[&str]) -> Option<String> {
+        Accepts::new(self.headers()).charsets(charsets)
+    }
+
+    /// `request.acceptsCharsets()` with no argument.
+    pub fn accepts_charsets_list(&self) -> Vec<String> {
+        Accepts::new(self.headers()).all_charsets()
+    }
+
+    /// `request.acceptsLanguages(languages…)`.
+    pub fn accepts_languages(&self, languages: &[&str]) -> Option<String> {
+        Accepts::new(self.headers()).languages(languages)
+    }
+
+    /// `request.acceptsLanguages()` with no argument.
+    pub fn accepts_languages_list(&self) -> Vec<String> {
+        Accepts::new(self.headers()).all_languages()
+    }
+
+    /// Node's request, for what Koa does not wrap (`ctx.req`).
+    pub fn req(&self) -> &IncomingMessage {
+        &self.req
+    }
+
+    /// Node's request, mutably (to read the body stream).
+    pub fn req_mut(&mut self) -> &mut IncomingMessage {
+        &mut self.req
+    }
+
+    /// `request.toJSON()`: `method`, `url` and `header`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut header = serde_json::Map::new();
+        for name in self.headers().keys() {
+            header.insert(
+                name.as_str().to_owned(),
+                serde_json::Value::String(self.header_joined(name.as_str()).into_owned()),
+            );
+        }
+        serde_json::json!({
+            "method": self.method().as_str(),
+            "url": self.url(),
+            "header": header,
+        })
+    }
+
+    /// The first value of a header as text, `""` when absent or not text.
+    fn header_str(&self, name: &str) -> &str {
+        self.headers()
+            .get(name)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// The first item of a comma-separated header (`"a, b"` → `"a"`), trimmed.
+fn first_of_list(value: &str) -> &str {
+    split_list(value).next().unwrap_or("")
+}
+
+/// The items of a comma-separated header, each trimmed.
+fn split_list(value: &str) -> impl Iterator<Item = &str> {
+    value.split(',').map(str::trim)
+}
+
+/// A request target cut into the pieces Node's legacy `url.parse` gives Koa (through
+/// `parseurl`): what comes before the path (`http://host` for an absolute target), the
+/// pathname, the search (with its `?`) and the hash.
+#[derive(Debug, PartialEq, Eq)]
+struct UrlParts<'a> {
+    /// `scheme://authority` of an absolute target, or `""`.
+    prefix: &'a str,
+    /// The path.
+    pathname: &'a str,
+    /// `?query`, or `""`.
+    search: &'a str,
+    /// `#fragment`, or `""`.
+    hash: &'a str,
+}
+
+impl<'a> UrlParts<'a> {
+    /// Cuts `url` into its parts.
+    fn of(url: &'a str) -> Self {
+        let (before_hash, hash) = match url.find('#') {
+            Some(i) => url.split_at(i),
+            None => (url, ""),
+        };
+        let (before_search, search) = match before_hash.find('?') {
+            Some(i) => before_hash.split_at(i),
+            None => (before_hash, ""),
+        };
+        let (prefix, pathname) = match before_search.find("://") {
+            Some(i) => {
+                let after = i + 3;
+                match before_search[after..].find('/') {
+                    Some(j) => before_search.split_at(after + j),
+                    None => (before_search, ""),
+                }
+            }
+            None => ("", before_search),
+        };
+        Self {
+            prefix,
+            pathname,
+            search,
+            hash,
+        }
+    }
+
+    /// The URL with another pathname.
+    fn with_pathname(&self, pathname: &str) -> String {
+        format!("{}{}{}{}", self.prefix, pathname, self.search, self.hash)
+    }
+
+    /// The URL with another search (which includes its `?`, or is empty).
+    fn with_search(&self, search: &str) -> String {
+        format!("{}{}{}{}", self.prefix, self.pathname, search, self.hash)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_parts_split_path_query_and_hash() {
+        let parts = UrlParts::of("/a/b?x=1#top");
+        assert_eq!(parts.pathname, "/a/b");
+        assert_eq!(parts.search, "?x=1");
+        assert_eq!(parts.hash, "#top");
+        let absolute = UrlParts::of("http://example.com/a?b");
+        assert_eq!(absolute.prefix, "http://example.com");
+        assert_eq!(absolute.pathname, "/a");
+        assert_eq!(absolute.with_pathname("/z"), "http://example.com/z?b");
+    }
+}
