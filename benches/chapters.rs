@@ -8,6 +8,9 @@
 //!
 //! - `hello`: `GET /` → `200 Hello World`. `hello/bare-hyper` is a hyper `service_fn`
 //!   with nothing around it, the floor; `hello/chapter-NN` is chapter NN's hello.
+//! - `middleware-depth`: chapter 03's app with N pass-through layers before the hello
+//!   layer, run in memory (`Callback::request`, no socket) so that only the stack is
+//!   measured. The cost per layer is `(t(N) − t(0)) / N`.
 //!
 //! A new chapter adds one line to [`HELLO`] (and its start function); a new question
 //! adds a group next to [`hello`]. Run with `cargo bench --bench chapters` (or
@@ -45,7 +48,12 @@ type Start = fn(&Runtime) -> Running;
 const HELLO: &[(&str, Start)] = &[
     ("bare-hyper", bare_hyper_hello),
     ("chapter-01", chapter_01_hello),
+    ("chapter-02", chapter_02_hello),
+    ("chapter-03", chapter_03_hello),
 ];
+
+/// The depths of the `middleware-depth` group.
+const DEPTHS: &[usize] = &[0, 1, 8, 32, 256, 1024];
 
 /// Aborts a spawned task when dropped.
 struct AbortOnDrop(tokio::task::JoinHandle<()>);
@@ -98,6 +106,78 @@ fn chapter_01_hello(rt: &Runtime) -> Running {
             _guard: Box::new(listening),
         }
     })
+}
+
+/// Chapter 02's hello: a Koa app whose one handler sets `ctx.body`.
+fn chapter_02_hello(rt: &Runtime) -> Running {
+    async fn hello(ctx: &mut chapter_02::Context) -> Result<(), chapter_02::HttpError> {
+        ctx.set_body(Bytes::from_static(HELLO_BODY));
+        Ok(())
+    }
+    rt.block_on(async {
+        let mut app = chapter_02::Application::new();
+        app.use_(hello);
+        let listening = app.listen("127.0.0.1:0").await.expect("listen");
+        Running {
+            addr: listening.local_addr(),
+            _guard: Box::new(listening),
+        }
+    })
+}
+
+/// Chapter 03's hello: the same, as the one middleware of a koa-compose stack.
+fn chapter_03_hello(rt: &Runtime) -> Running {
+    rt.block_on(async {
+        let listening = chapter_03_app(0).listen("127.0.0.1:0").await.expect("listen");
+        Running {
+            addr: listening.local_addr(),
+            _guard: Box::new(listening),
+        }
+    })
+}
+
+/// A chapter 03 app: `depth` pass-through layers, then a layer that answers hello.
+fn chapter_03_app(depth: usize) -> chapter_03::Application {
+    use chapter_03::{Context, HttpError, Next};
+    async fn pass(ctx: &mut Context, next: Next<'_>) -> Result<(), HttpError> {
+        next.run(ctx).await
+    }
+    async fn hello(ctx: &mut Context, _next: Next<'_>) -> Result<(), HttpError> {
+        ctx.set_body(Bytes::from_static(HELLO_BODY));
+        Ok(())
+    }
+    let mut app = chapter_03::Application::new();
+    for _ in 0..depth {
+        app.use_(pass);
+    }
+    app.use_(hello);
+    app
+}
+
+/// `middleware-depth/N`: one in-memory request through N pass-through layers.
+fn middleware_depth(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut g = c.benchmark_group("middleware-depth");
+    for &depth in DEPTHS {
+        let callback = chapter_03_app(depth).callback();
+        g.bench_function(depth.to_string(), |b| {
+            b.iter_custom(|iters| {
+                rt.block_on(async {
+                    let started = Instant::now();
+                    for _ in 0..iters {
+                        let request = Request::get("/").body(Bytes::new()).expect("request");
+                        let response = callback.request(request).await;
+                        assert_eq!(response.body().as_ref(), HELLO_BODY);
+                    }
+                    started.elapsed()
+                })
+            })
+        });
+    }
+    g.finish();
 }
 
 /// Opens one keep-alive connection to `addr`.
@@ -175,7 +255,7 @@ fn hello(c: &mut Criterion) {
 #[allow(missing_docs)]
 mod groups {
     use super::*;
-    criterion_group!(benches, hello);
+    criterion_group!(benches, hello, middleware_depth);
 }
 
 criterion_main!(groups::benches);

@@ -4,8 +4,8 @@
 //!
 //! - **The library.** It re-exports the newest chapter, so `use yolk::…` always gives the
 //!   most complete framework the book has built so far. Today that is
-//!   [chapter 01](chapter_01) — Node's `http.createServer(handler).listen(port)` on hyper;
-//!   when chapter N is written, this `pub use` moves to `chapter_0N`. The root crate holds
+//!   [chapter 03](chapter_03) — Koa's application, context and koa-compose's middleware
+//!   stack on hyper; when chapter N is written, this `pub use` moves to `chapter_0N`. The root crate holds
 //!   no framework logic of its own: every line of the framework lives in a chapter crate,
 //!   where the book can show it and its diff.
 //! - **The tooling** behind the `yolk` command: [`serve`] (build the book with
@@ -13,7 +13,7 @@
 //!   chapter adds on top of another, and the committed diffs under `book/src/diffs/`),
 //!   [`chapters`] (the chapter table) and [`cli`] (the command line).
 
-pub use chapter_01::*;
+pub use chapter_03::*;
 
 pub mod chapters;
 pub mod cli;

@@ -16,9 +16,13 @@
 //! `this.middleware` (chapter 2 had a single handler; a handler of the context alone is
 //! still accepted, as a middleware that ends the chain).
 
+use std::any::Any;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 
 use bytes::Bytes;
+use futures_util::FutureExt;
+use http_body::Body as _;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -176,8 +180,14 @@ pub(crate) struct AppShared {
 impl Application {
     /// `new Koa()`, with Koa's defaults.
     pub fn new() -> Self {
+        Self::with_settings(Settings::default())
+    }
+
+    /// `new Koa(options)`: an app with these settings, e.g.
+    /// `Settings { proxy: true, ..Settings::default() }`.
+    pub fn with_settings(settings: Settings) -> Self {
         Self {
-            settings: Settings::default(),
+            settings,
             context: Extensions::new(),
             middleware: Compose::new(),
             error_listeners: Vec::new(),
@@ -211,6 +221,11 @@ impl Application {
     /// `app.toJSON()`.
     pub fn to_json(&self) -> serde_json::Value {
         self.settings.to_json()
+    }
+
+    /// `app.inspect()`: the same as [`to_json`](Self::to_json), as in Koa.
+    pub fn inspect(&self) -> serde_json::Value {
+        self.to_json()
     }
 
     /// `app.callback()`: a request listener for a server — ours
@@ -255,11 +270,19 @@ impl AppShared {
 }
 
 /// An error as Koa's logger prints `err.stack`: `Name: message`, then each cause.
+///
+/// An error that came in through `?` has the error it was made from as its source and
+/// that error's text as its message; that first cause is not repeated.
 pub fn render_error(err: &HttpError) -> String {
     let mut text = format!("{}: {}", err.name, err.message);
     let mut source = err
         .source()
         .map(|s| s as &(dyn std::error::Error + 'static));
+    if let Some(first) = source
+        && first.to_string() == err.message
+    {
+        source = first.source();
+    }
     while let Some(cause) = source {
         text.push_str(&format!("\n    caused by: {cause}"));
         source = cause.source();
@@ -364,7 +387,19 @@ impl Callback {
 /// The response Node's `res` produced, or an empty 500 if it vanished without one.
 fn head_from_raw(head: Result<Head, oneshot::error::RecvError>) -> HttpResponse<ResponseBody> {
     match head {
-        Ok(Head::Sent(response) | Head::Dropped(response)) => response,
+        Ok(Head::Sent(response) | Head::Dropped(response)) => {
+            let (parts, body) = response.into_parts();
+            // A body of known size cannot be cut short; only a streamed one needs care.
+            let body = if http_body::Body::size_hint(&body).exact().is_some() {
+                body
+            } else {
+                ResponseBody::stream_of(Box::pin(HeadFirst {
+                    body,
+                    failed: false,
+                }))
+            };
+            HttpResponse::from_parts(parts, body)
+        }
         Err(_) => {
             let mut response = HttpResponse::new(ResponseBody::empty());
             *response.status_mut() = http::StatusCode::INTERNAL_SERVER_ERROR;
@@ -373,9 +408,63 @@ fn head_from_raw(head: Result<Head, oneshot::error::RecvError>) -> HttpResponse<
     }
 }
 
+/// A streamed body from Node's `res` that lets hyper send the head before it fails.
+///
+/// When a handler fails right after `ctx.flush_headers()`, the body is already broken
+/// by the time hyper first asks it for data; hyper would then drop the connection with
+/// the head still in its buffer, and the client would see nothing at all. Koa's client
+/// gets the head (and then waits for a body that never ends). So the failure is held
+/// back by one poll: the body answers "not yet" (and asks to be polled again), hyper
+/// flushes the head — it always flushes after a body says "not yet" — and the next
+/// poll hands over the failure, which cuts the connection.
+struct HeadFirst {
+    /// The body as Node's `res` produced it.
+    body: ResponseBody,
+    /// The body failed, and hyper has had one chance to flush the head since.
+    failed: bool,
+}
+
+impl futures_util::Stream for HeadFirst {
+    type Item = Result<Bytes, std::io::Error>;
+
+    fn poll_next(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        use std::task::Poll;
+        if self.failed {
+            return Poll::Ready(Some(Err(std::io::Error::other(crate::BodyAborted))));
+        }
+        match Pin::new(&mut self.body).poll_frame(cx) {
+            Poll::Ready(Some(Ok(frame))) => match frame.into_data() {
+                Ok(data) => Poll::Ready(Some(Ok(data))),
+                // Node's `res` sends no trailers; skip anything else.
+                Err(_) => {
+                    cx.waker().wake_by_ref();
+                    Poll::Pending
+                }
+            },
+            Poll::Ready(Some(Err(_))) => {
+                self.failed = true;
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
 /// The middleware stack, then `respond()`, with every error through `ctx.onerror`.
+///
+/// A middleware that panics is treated as Koa treats middleware that throws something
+/// that is not an `Error` (`throw 'boom'`): panicking is the only way a Rust middleware
+/// can end without returning one of its errors.
 async fn run(app: Arc<AppShared>, mut ctx: Context) -> Flow {
-    let outcome = app.middleware.run(&mut ctx).await;
+    let outcome = AssertUnwindSafe(app.middleware.run(&mut ctx))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|payload| Err(non_error_thrown(payload.as_ref())));
     let flow = match outcome {
         Ok(()) => respond(&mut ctx).await,
         Err(err) => Err(err),
@@ -395,6 +484,26 @@ async fn run(app: Arc<AppShared>, mut ctx: Context) -> Flow {
             }
         }
     }
+}
+
+/// `ctx.onerror`'s wrapping of a thrown value that is not an error: a plain `Error`
+/// (a 500, not exposed) whose message is `non-error thrown: ` and the value as JSON, as
+/// Koa writes it. A panic's message is a string (`"boom"`, quotes included); a
+/// `serde_json::Value` given to `std::panic::panic_any` is written as it is.
+fn non_error_thrown(payload: &(dyn Any + Send)) -> HttpError {
+    let json = if let Some(text) = payload.downcast_ref::<&str>() {
+        serde_json::Value::from(*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        serde_json::Value::from(text.as_str()).to_string()
+    } else if let Some(value) = payload.downcast_ref::<serde_json::Value>() {
+        value.to_string()
+    } else {
+        // JavaScript's `%j` prints a value JSON cannot show (a function) as `undefined`.
+        "undefined".to_owned()
+    };
+    let mut err = HttpError::from_message(format!("non-error thrown: {json}"));
+    err.name = "Error".to_owned();
+    err
 }
 
 impl RequestListener for Callback {

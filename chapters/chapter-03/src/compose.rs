@@ -32,7 +32,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context as TaskContext, Poll};
 
-use crate::application::{BoxFuture, HandlerFn};
+use crate::application::{BoxFuture, Handler};
 use crate::context::Context;
 use crate::http_errors::HttpError;
 
@@ -233,27 +233,21 @@ impl<T: Middleware> IntoMiddleware<WithNext> for T {
     }
 }
 
-impl<F> IntoMiddleware<CtxOnly> for F
-where
-    F: for<'a> HandlerFn<'a> + Send + Sync + 'static,
-{
+impl<H: Handler> IntoMiddleware<CtxOnly> for H {
     fn into_middleware(self) -> Arc<dyn Middleware> {
         Arc::new(Endpoint(self))
     }
 }
 
 /// A handler of the context alone, as a middleware that ends the chain.
-struct Endpoint<F>(F);
+struct Endpoint<H>(H);
 
-impl<F> Middleware for Endpoint<F>
-where
-    F: for<'a> HandlerFn<'a> + Send + Sync + 'static,
-{
+impl<H: Handler> Middleware for Endpoint<H> {
     fn call<'a>(
         &'a self,
         ctx: &'a mut Context,
         _next: Next<'a>,
     ) -> BoxFuture<'a, Result<(), HttpError>> {
-        Box::pin((self.0)(ctx))
+        self.0.call(ctx)
     }
 }

@@ -21,8 +21,10 @@
 use std::sync::Arc;
 
 use http::{Extensions, Method};
+use serde_json::{Map, Value};
 use tokio::sync::{mpsc, oneshot};
 
+use crate::accepts::Accepts;
 use crate::application::{AppShared, Settings};
 use crate::body::{BodyMessage, CHANNEL_CHUNKS};
 use crate::cookies::{CookieOptions, Cookies, GetOptions};
@@ -71,14 +73,33 @@ impl std::fmt::Debug for Context {
 /// What `ctx.throw` accepts: the argument shapes of Koa's `ctx.throw(…)` that make sense
 /// in Rust. (`From` cannot be used: `HttpError` already converts from every error type,
 /// and Rust will not let `u16` join that.)
+///
+/// Koa's `ctx.throw(...args)` is `throw createError(...args)`; each tuple here is one
+/// argument list, in Koa's order:
+///
+/// | Koa | Rust |
+/// |---|---|
+/// | `ctx.throw(404)` | `ctx.throw(404)` |
+/// | `ctx.throw(400, 'msg')`, `ctx.throw('msg', 400)` | `ctx.throw((400, "msg"))`, `ctx.throw(("msg", 400))` |
+/// | `ctx.throw('boom')` | `ctx.throw("boom")` |
+/// | `ctx.throw(err)` | `ctx.throw(err)` (an [`HttpError`]; any error converts with `HttpError::from`) |
+/// | `ctx.throw(422, err)`, `ctx.throw(err, 422)` | `ctx.throw((422, err))`, `ctx.throw((err, 422))` |
+/// | `ctx.throw(400, 'msg', props)` | `ctx.throw((400, "msg", props))` |
+/// | `ctx.throw('msg', props)`, `ctx.throw(400, props)`, `ctx.throw(err, props)` | the same tuples |
+///
+/// `props` is a [`serde_json::Map`], applied by [`HttpError::with_props`]. Anything
+/// else is spelled with [`HttpError`]'s builders and passed as one error.
 pub trait IntoHttpError {
     /// Builds the error.
     fn into_http_error(self) -> HttpError;
 }
 
 impl IntoHttpError for HttpError {
+    /// `ctx.throw(err)`: `createError(err)`, which keeps an error's status, message and
+    /// props but makes a status upstream would not keep a 500 (and no longer exposed).
+    /// See [`HttpError::from_error`].
     fn into_http_error(self) -> HttpError {
-        self
+        HttpError::from_error(self)
     }
 }
 
@@ -103,10 +124,69 @@ impl IntoHttpError for (u16, String) {
     }
 }
 
+impl IntoHttpError for (&str, u16) {
+    /// `ctx.throw('name required', 400)`: the message first, which http-errors 1.x (the
+    /// version Koa 2.16 installs) accepts as well. Same error as `(400, "name required")`.
+    fn into_http_error(self) -> HttpError {
+        HttpError::with_message(self.1, self.0)
+    }
+}
+
 impl IntoHttpError for &str {
     /// `ctx.throw('boom')`: a 500 whose message is not shown.
     fn into_http_error(self) -> HttpError {
         HttpError::from_message(self)
+    }
+}
+
+impl IntoHttpError for String {
+    /// `ctx.throw(message)` with a message built at run time.
+    fn into_http_error(self) -> HttpError {
+        HttpError::from_message(self)
+    }
+}
+
+impl IntoHttpError for (u16, HttpError) {
+    /// `ctx.throw(422, err)`: the status counts only if the error has none of its own
+    /// ([`HttpError::with_default_status`]).
+    fn into_http_error(self) -> HttpError {
+        HttpError::wrap(self.0, self.1)
+    }
+}
+
+impl IntoHttpError for (HttpError, u16) {
+    /// `ctx.throw(err, 422)`: the later status wins ([`HttpError::with_status`]).
+    fn into_http_error(self) -> HttpError {
+        HttpError::from_error(self.0).with_status(self.1)
+    }
+}
+
+impl IntoHttpError for (u16, &str, Map<String, Value>) {
+    /// `ctx.throw(400, 'msg', props)`: props as [`HttpError::with_props`] applies them
+    /// (`status` and `statusCode` among them are ignored; `headers` go on the response).
+    fn into_http_error(self) -> HttpError {
+        HttpError::with_message(self.0, self.1).with_props(self.2)
+    }
+}
+
+impl IntoHttpError for (u16, Map<String, Value>) {
+    /// `ctx.throw(400, props)`.
+    fn into_http_error(self) -> HttpError {
+        HttpError::new(self.0).with_props(self.1)
+    }
+}
+
+impl IntoHttpError for (&str, Map<String, Value>) {
+    /// `ctx.throw('msg', props)`: a 500.
+    fn into_http_error(self) -> HttpError {
+        HttpError::from_message(self.0).with_props(self.1)
+    }
+}
+
+impl IntoHttpError for (HttpError, Map<String, Value>) {
+    /// `ctx.throw(err, props)`.
+    fn into_http_error(self) -> HttpError {
+        HttpError::from_error(self.0).with_props(self.1)
     }
 }
 
@@ -168,7 +248,9 @@ impl Context {
             self.raw_finisher = Some(body.clone());
             let method = self.request.method().clone();
             let version = self.request.req.version();
-            self.raw = Some(ServerResponse::new(head, (body, chunks), &method, version));
+            let mut raw = ServerResponse::new(head, (body, chunks), &method, version);
+            sync_from_response(&self.response, &mut raw);
+            self.raw = Some(raw);
         }
         self.raw.as_mut().expect("made above")
     }
@@ -191,31 +273,14 @@ impl Context {
         self.raw_finisher = None;
     }
 
-    /// `ctx.writable` (delegated to the response in Koa): false once `res` has ended.
-    pub fn writable(&self) -> bool {
-        self.raw.as_ref().is_none_or(|raw| !raw.writable_ended())
-    }
-
-    /// `ctx.flushHeaders()`: send the status and headers now; the body follows when the
-    /// handler has set it. Header changes after this are ignored, as in Koa.
-    pub fn flush_headers(&mut self) -> Result<(), HttpError> {
+    /// Writes the head through Node's `res` now: what `ctx.flush_headers()` does.
+    fn send_head(&mut self) -> Result<(), HttpError> {
         if self.response.header_sent {
             return Ok(());
         }
-        let status = self.response.status();
-        let message = self.response.explicit_message().map(str::to_owned);
-        let headers = self.response.headers().clone();
-        let res = self.res();
-        res.status_code = status;
-        res.status_message = message;
-        for name in headers.keys() {
-            let values: Vec<&str> = headers
-                .get_all(name)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect();
-            res.set_header_values(name.as_str(), &values)?;
-        }
+        self.res();
+        let res = self.raw.as_mut().expect("made by res()");
+        sync_from_response(&self.response, res);
         res.flush_headers()?;
         self.response.header_sent = true;
         Ok(())
@@ -227,12 +292,21 @@ impl Context {
     }
 
     /// `ctx.assert(value, status, message)`: `Err` with that status when `value` is false.
-    pub fn assert(&self, value: bool, status: u16, message: &str) -> Result<(), HttpError> {
+    /// The message may be left out (`None`), as in Koa's `ctx.assert(ok, 404)`; the
+    /// error then says the status text (`Not Found`).
+    pub fn assert<'m>(
+        &self,
+        value: bool,
+        status: u16,
+        message: impl Into<Option<&'m str>>,
+    ) -> Result<(), HttpError> {
         if value {
-            Ok(())
-        } else {
-            Err(HttpError::with_message(status, message))
+            return Ok(());
         }
+        Err(match message.into() {
+            Some(message) => HttpError::with_message(status, message),
+            None => HttpError::new(status),
+        })
     }
 
     /// `ctx.cookies`: the request's cookies, signed with `app.keys`, secure when the
@@ -251,26 +325,10 @@ impl Context {
         }
     }
 
-    /// `ctx.fresh`: is the client's cached copy still good for this response?
-    pub fn fresh(&self) -> bool {
-        self.request.fresh(&self.response)
-    }
-
-    /// `ctx.stale`.
-    pub fn stale(&self) -> bool {
-        self.request.stale(&self.response)
-    }
-
-    /// `ctx.redirect(url)`: `302` (unless a redirect status is set already) with
-    /// `Location`, and a short body for browsers. `"back"` means the same-origin
-    /// `Referrer`, else `/`.
-    pub fn redirect(&mut self, url: &str) -> Result<(), HttpError> {
-        self.response.redirect(&self.request, url, None)
-    }
-
-    /// `ctx.redirect('back', alt)`: the same-origin `Referrer`, else `alt`.
-    pub fn redirect_back(&mut self, alt: &str) -> Result<(), HttpError> {
-        self.response.redirect(&self.request, "back", Some(alt))
+    /// `ctx.cookies = jar`: use this jar for the rest of the request (another set of
+    /// keys, say) instead of the one made from `app.keys`.
+    pub fn set_cookies(&mut self, cookies: Cookies) {
+        self.cookies = Some(cookies);
     }
 
     /// `ctx.toJSON()`.
@@ -286,12 +344,17 @@ impl Context {
         })
     }
 
+    /// `ctx.inspect()`: the same as [`to_json`](Self::to_json), as in Koa.
+    pub fn inspect(&self) -> serde_json::Value {
+        self.to_json()
+    }
+
     // ANCHOR: onerror
     /// `ctx.onerror(err)`: tell the app, then replace whatever response was being built
     /// with a plain-text error response. Returns false when the head had already gone
     /// out, in which case nothing can be said to the client any more.
     pub(crate) fn onerror(&mut self, mut err: HttpError) -> bool {
-        let header_sent = self.response.header_sent || !self.writable();
+        let header_sent = self.header_sent() || !self.writable();
         if header_sent {
             err.header_sent = true;
         }
@@ -328,6 +391,25 @@ impl Context {
     /// The method, for code that needs it without borrowing the request.
     pub(crate) fn is_head(&self) -> bool {
         self.request.method() == Method::HEAD
+    }
+}
+
+/// Gives Node's `res` the status, reason phrase and headers `ctx.response` holds.
+///
+/// In Koa there is only one place for these: `ctx.response` writes straight into `res`
+/// (`res.statusCode`, `res.setHeader`), so `res` starts at Koa's 404 and sees every
+/// `ctx.set`. Ours keeps them in [`Response`] until the end, so when a handler takes
+/// `res` (or flushes the head) we copy them over.
+/// Headers set on `res` directly stay, unless `ctx.response` has the same name.
+fn sync_from_response(response: &Response, res: &mut ServerResponse) {
+    res.status_code = response.status();
+    res.status_message = response.explicit_message().map(str::to_owned);
+    let headers = res.headers_mut();
+    for name in response.headers().keys() {
+        headers.remove(name);
+        for value in response.headers().get_all(name) {
+            headers.append(name.clone(), value.clone());
+        }
     }
 }
 
@@ -373,65 +455,134 @@ impl CookieJar<'_> {
     }
 }
 
+// ANCHOR: delegates
 delegate! {
     /// Every `ctx.x` that Koa forwards to `ctx.response`, as Koa lists them.
     RESPONSE_DELEGATES => response {
-        method fn attachment(&mut self, filename: Option<&str>) -> Result<(), HttpError>;
-        method fn remove(&mut self, field: &str);
-        method fn vary(&mut self, field: &str) -> Result<(), HttpError>;
-        method fn has(&self, field: &str) -> bool;
-        method fn set(&mut self, field: &str, value: impl HeaderText) -> Result<(), HttpError>;
-        method fn set_many(&mut self, fields: &[(&str, &str)]) -> Result<(), HttpError>;
-        method fn append(&mut self, field: &str, value: impl HeaderText) -> Result<(), HttpError>;
-        access fn status(&self) -> u16;
-        access fn set_status(&mut self, code: u16) -> Result<(), HttpError>;
-        access fn message(&self) -> Option<&str>;
-        access fn set_message(&mut self, message: impl Into<String>);
-        access fn body(&self) -> &Body;
-        access fn set_body(&mut self, body: impl Into<Body>);
-        access fn length(&self) -> Option<u64>;
-        access fn set_length(&mut self, length: u64);
-        access fn type_(&self) -> &str;
-        access fn set_type(&mut self, name: &str);
-        access fn last_modified(&self) -> Option<std::time::SystemTime>;
-        access fn set_last_modified(&mut self, time: std::time::SystemTime);
-        access fn etag(&self) -> &str;
-        access fn set_etag(&mut self, tag: &str) -> Result<(), HttpError>;
-        getter fn header_sent(&self) -> bool;
+        method "attachment" fn attachment(&mut self, filename: Option<&str>) -> Result<(), HttpError>;
+        method "redirect"
+        /// `ctx.redirect(url)`: `302` (unless a redirect status is set already) with
+        /// `Location`, and a short body for browsers. `"back"` means the same-origin
+        /// `Referrer`, else `/`.
+        fn redirect(&mut self, url: &str) -> Result<(), HttpError> {
+            self.response.redirect(&self.request, url, None)
+        }
+        method "redirect"
+        /// `ctx.redirect('back', alt)`: the same-origin `Referrer`, else `alt`.
+        fn redirect_back(&mut self, alt: &str) -> Result<(), HttpError> {
+            self.response.redirect(&self.request, "back", Some(alt))
+        }
+        method "remove" fn remove(&mut self, field: &str);
+        method "vary" fn vary(&mut self, field: &str) -> Result<(), HttpError>;
+        method "has" fn has(&self, field: &str) -> bool;
+        method "set" fn set(&mut self, field: &str, value: impl HeaderText) -> Result<(), HttpError>;
+        method "set"
+        /// `ctx.set({ field: value, … })`.
+        fn set_many(&mut self, fields: &[(&str, &str)]) -> Result<(), HttpError>;
+        method "append" fn append(&mut self, field: &str, value: impl HeaderText) -> Result<(), HttpError>;
+        method "flushHeaders"
+        /// `ctx.flushHeaders()`: send the status and headers now; the body follows when
+        /// the handler has set it. Header changes after this are ignored, as in Koa.
+        fn flush_headers(&mut self) -> Result<(), HttpError> {
+            self.send_head()
+        }
+        access "status" fn status(&self) -> u16;
+        access "status" fn set_status(&mut self, code: u16) -> Result<(), HttpError>;
+        access "message" fn message(&self) -> Option<&str>;
+        access "message" fn set_message(&mut self, message: impl Into<String>);
+        access "body" fn body(&self) -> &Body;
+        access "body" fn set_body(&mut self, body: impl Into<Body>);
+        access "length" fn length(&self) -> Option<u64>;
+        access "length" fn set_length(&mut self, length: u64);
+        access "type" fn type_(&self) -> &str;
+        access "type" fn set_type(&mut self, name: &str);
+        access "lastModified" fn last_modified(&self) -> Option<std::time::SystemTime>;
+        access "lastModified" fn set_last_modified(&mut self, time: std::time::SystemTime);
+        access "etag" fn etag(&self) -> &str;
+        access "etag" fn set_etag(&mut self, tag: &str) -> Result<(), HttpError>;
+        getter "headerSent"
+        /// `ctx.headerSent`: has the head gone out — by `flush_headers`, or because the
+        /// handler wrote to Node's `res` itself (Koa reads `res.headersSent`)?
+        fn header_sent(&self) -> bool {
+            self.response.header_sent() || self.raw.as_ref().is_some_and(ServerResponse::headers_sent)
+        }
+        getter "writable"
+        /// `ctx.writable`: false once Node's `res` has ended.
+        fn writable(&self) -> bool {
+            self.raw.as_ref().is_none_or(|raw| !raw.writable_ended())
+        }
     }
 }
 
 delegate! {
     /// Every `ctx.x` that Koa forwards to `ctx.request`, as Koa lists them.
+    ///
+    /// Three of Koa's `access` names have no setter here, because Koa's has no effect
+    /// or needs state our request does not keep: `idempotent` and `socket` (Koa's
+    /// request only has getters for them, so assigning through `ctx` does nothing) and
+    /// `accept` (computed from the headers on every call, so there is no negotiator to
+    /// replace).
     REQUEST_DELEGATES => request {
-        method fn accepts_languages(&self, languages: &[&str]) -> Option<String>;
-        method fn accepts_encodings(&self, encodings: &[&str]) -> Option<String>;
-        method fn accepts_charsets(&self, charsets: &[&str]) -> Option<String>;
-        method fn accepts(&self, types: &[&str]) -> Option<String>;
-        method fn get(&self, field: &str) -> std::borrow::Cow<'_, str>;
-        method fn is(&self, types: &[&str]) -> TypeIs;
-        access fn querystring(&self) -> &str;
-        access fn set_querystring(&mut self, querystring: &str);
-        access fn idempotent(&self) -> bool;
-        access fn search(&self) -> String;
-        access fn set_search(&mut self, search: &str);
-        access fn method(&self) -> &Method;
-        access fn set_method(&mut self, method: Method);
-        access fn query(&self) -> crate::querystring::Query;
-        access fn set_query(&mut self, query: &crate::querystring::Query);
-        access fn path(&self) -> &str;
-        access fn set_path(&mut self, path: &str);
-        access fn url(&self) -> &str;
-        access fn set_url(&mut self, url: impl Into<String>);
-        getter fn origin(&self) -> String;
-        getter fn href(&self) -> String;
-        getter fn subdomains(&self) -> Vec<String>;
-        getter fn protocol(&self) -> &str;
-        getter fn host(&self) -> std::borrow::Cow<'_, str>;
-        getter fn hostname(&self) -> std::borrow::Cow<'_, str>;
-        getter fn headers(&self) -> &http::HeaderMap;
-        getter fn secure(&self) -> bool;
-        getter fn ips(&self) -> Vec<&str>;
-        getter fn ip(&self) -> String;
+        method "acceptsLanguages" fn accepts_languages(&self, languages: &[&str]) -> Option<String>;
+        method "acceptsEncodings" fn accepts_encodings(&self, encodings: &[&str]) -> Option<String>;
+        method "acceptsCharsets" fn accepts_charsets(&self, charsets: &[&str]) -> Option<String>;
+        method "accepts" fn accepts(&self, types: &[&str]) -> Option<String>;
+        method "get" fn get(&self, field: &str) -> std::borrow::Cow<'_, str>;
+        method "is" fn is(&self, types: &[&str]) -> TypeIs;
+        access "querystring" fn querystring(&self) -> &str;
+        access "querystring" fn set_querystring(&mut self, querystring: &str);
+        access "idempotent" fn idempotent(&self) -> bool;
+        access "socket"
+        /// `ctx.socket`: Node's socket has no counterpart (hyper owns the connection);
+        /// what Koa reads from it, the peer address and whether it is TLS, is on Node's
+        /// request (`remote_address()`, `encrypted()`), which this returns.
+        fn socket(&self) -> &crate::IncomingMessage {
+            self.request.req()
+        }
+        access "search" fn search(&self) -> String;
+        access "search" fn set_search(&mut self, search: &str);
+        access "method" fn method(&self) -> &Method;
+        access "method" fn set_method(&mut self, method: Method);
+        access "query" fn query(&self) -> crate::querystring::Query;
+        access "query" fn set_query(&mut self, query: &crate::querystring::Query);
+        access "path" fn path(&self) -> &str;
+        access "path" fn set_path(&mut self, path: &str);
+        access "url" fn url(&self) -> &str;
+        access "url" fn set_url(&mut self, url: impl Into<String>);
+        access "accept"
+        /// `ctx.accept`: content negotiation over the request headers (what
+        /// `accepts()`, `accepts_encodings()` … ask).
+        fn accept(&self) -> Accepts<'_> {
+            Accepts::new(self.request.headers())
+        }
+        getter "origin" fn origin(&self) -> String;
+        getter "href" fn href(&self) -> String;
+        getter "subdomains" fn subdomains(&self) -> Vec<String>;
+        getter "protocol" fn protocol(&self) -> &str;
+        getter "host" fn host(&self) -> std::borrow::Cow<'_, str>;
+        getter "hostname" fn hostname(&self) -> std::borrow::Cow<'_, str>;
+        getter "URL"
+        #[allow(non_snake_case)]
+        fn URL(&self) -> Option<url::Url>;
+        getter "header"
+        /// `ctx.header`: the same map as `ctx.headers`.
+        fn header(&self) -> &http::HeaderMap {
+            self.request.headers()
+        }
+        getter "headers" fn headers(&self) -> &http::HeaderMap;
+        getter "secure" fn secure(&self) -> bool;
+        getter "stale"
+        /// `ctx.stale`: the opposite of `fresh`.
+        fn stale(&self) -> bool {
+            self.request.stale(&self.response)
+        }
+        getter "fresh"
+        /// `ctx.fresh`: is the client's cached copy still good for this response?
+        fn fresh(&self) -> bool {
+            self.request.fresh(&self.response)
+        }
+        getter "ips" fn ips(&self) -> Vec<&str>;
+        getter "ip" fn ip(&self) -> String;
     }
 }
+// ANCHOR_END: delegates

@@ -1,6 +1,6 @@
 //! Koa's `request`: everything a handler asks about the request, read from Node's `req`.
 //!
-//! Mirrors [`lib/request.js` at koa 2.16.1](https://github.com/koajs/koa/blob/2.16.1/lib/request.js).
+//! Mirrors [`lib/request.js` at koa 2.16.4](https://github.com/koajs/koa/blob/v2.16.4/lib/request.js).
 //! Koa's request object owns no data of its own: every getter reads `this.req`
 //! (Node's [`IncomingMessage`]) or the app's settings, and every setter writes back to
 //! `this.req`. Ours is the same: it holds the `IncomingMessage` and a share of the app's
@@ -11,7 +11,9 @@
 //!   struct cannot point at the struct that owns it, so the few getters that need the
 //!   response (`fresh`, `stale`) take it as an argument, and the context passes it.
 //! - Koa memoises `accept`, `ip`, `URL` and `query` on the object. Parsing these is cheap
-//!   in Rust, so we compute them each time and keep only what Koa lets you *set* (`ip`).
+//!   in Rust, so we compute them each time, except where the memo is visible: `ip` is
+//!   computed once and kept (Koa's `get ip`, so a later change of the headers is not
+//!   seen), and `accept` can be *replaced* ([`Request::set_accept`]).
 //!
 //! Proxy awareness follows Koa exactly: `X-Forwarded-Host`, `X-Forwarded-Proto` and the
 //! `proxy_ip_header` are believed only when `app.proxy` is true, each list header is cut
@@ -19,7 +21,7 @@
 
 use std::borrow::Cow;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use http::{HeaderMap, Method};
 
@@ -39,8 +41,12 @@ pub struct Request {
     pub(crate) settings: Arc<Settings>,
     /// `ctx.originalUrl`: the URL before any middleware rewrote `url`.
     original_url: String,
-    /// A value given to the `ip` setter, which wins over the computed one.
-    ip_override: Option<String>,
+    /// `request.ip` once read or set (Koa's `this[IP]`). An empty value is never kept,
+    /// as in Koa, where `''` is falsy and the next read computes again.
+    ip: OnceLock<String>,
+    /// The headers `accepts*` negotiate over when `request.accept` was replaced;
+    /// `None` means this request's own headers.
+    accept_headers: Option<HeaderMap>,
 }
 
 /// Headers Node keeps only the first of when a request repeats them (the rest are
@@ -74,7 +80,8 @@ impl Request {
             req,
             settings,
             original_url,
-            ip_override: None,
+            ip: OnceLock::new(),
+            accept_headers: None,
         }
     }
 
@@ -162,13 +169,15 @@ impl Request {
         UrlParts::of(self.url()).pathname
     }
 
-    /// `request.path = …`: replaces the pathname, keeping the query string.
+    /// `request.path = …`: replaces the pathname, keeping the query string and hash.
+    /// A `?` or `#` in the new path is percent-encoded (`%3F`, `%23`), as Node's
+    /// `url.format` does, so it cannot turn into a query or a fragment.
     pub fn set_path(&mut self, path: &str) {
         let parts = UrlParts::of(self.url());
         if parts.pathname == path {
             return;
         }
-        let url = parts.with_pathname(path);
+        let url = parts.with_pathname(&path.replace('?', "%3F").replace('#', "%23"));
         self.set_url(url);
     }
 
@@ -180,17 +189,21 @@ impl Request {
             .unwrap_or("")
     }
 
-    /// `request.querystring = …`: replaces the query string, keeping the path.
+    /// `request.querystring = …`: replaces the query string, keeping the path and hash.
+    /// A leading `?` is accepted, `""` removes the query, and every `#` becomes `%23`
+    /// (Node's `url.format`), so the value cannot cut the URL short.
     pub fn set_querystring(&mut self, querystring: &str) {
         let parts = UrlParts::of(self.url());
-        let search = if querystring.is_empty() || querystring.starts_with('?') {
-            Cow::Borrowed(querystring)
-        } else {
-            Cow::Owned(format!("?{querystring}"))
-        };
-        if parts.search == search {
+        // Koa's test, on the value as given: `?` + value is already the search.
+        if parts.search.strip_prefix('?') == Some(querystring) {
             return;
         }
+        let querystring = querystring.replace('#', "%23");
+        let search = if querystring.is_empty() || querystring.starts_with('?') {
+            querystring
+        } else {
+            format!("?{querystring}")
+        };
         let url = parts.with_search(&search);
         self.set_url(url);
     }
@@ -255,8 +268,10 @@ impl Request {
         first_of_list(host)
     }
 
-    /// `request.hostname`: the host without its port; IPv6 literals lose their brackets
-    /// (`[::1]:3000` → `::1`).
+    /// `request.hostname`: the host without its port. An IPv6 literal keeps its brackets
+    /// and is normalised by the WHATWG URL parser (`[::1]:3000` → `[::1]`,
+    /// `[2001:cdba:0:0:0:0:3257:9652]` → `[2001:cdba::3257:9652]`); one that does not
+    /// parse gives `""`.
     pub fn hostname(&self) -> Cow<'_, str> {
         let host = self.host();
         if host.is_empty() {
@@ -321,15 +336,26 @@ impl Request {
 
     /// `request.ips`: the client and proxies from `proxy_ip_header` when the app trusts
     /// its proxy, the last `max_ips_count` of them when that is above zero.
+    ///
+    /// A header sent several times counts as one list, as Node joins the lines with
+    /// `", "`: each line is split on its own, which gives the same items without
+    /// copying. Items are trimmed and empty ones kept (`a,,b` → `["a", "", "b"]`). A
+    /// line that is not UTF-8 reads as one empty item.
     pub fn ips(&self) -> Vec<&str> {
         if !self.settings.proxy {
             return Vec::new();
         }
-        let value = self.header_str(&self.settings.proxy_ip_header);
-        if value.is_empty() {
+        let lines: Vec<&str> = self
+            .headers()
+            .get_all(self.settings.proxy_ip_header.to_ascii_lowercase().as_str())
+            .iter()
+            .map(|line| std::str::from_utf8(line.as_bytes()).unwrap_or(""))
+            .collect();
+        // Koa's `proxy && val`: no header, or one empty line, means no list at all.
+        if matches!(lines.as_slice(), [] | [""]) {
             return Vec::new();
         }
-        let ips: Vec<&str> = split_list(value).collect();
+        let ips: Vec<&str> = lines.into_iter().flat_map(split_list).collect();
         let max = self.settings.max_ips_count;
         if max > 0 && ips.len() > max {
             ips[ips.len() - max..].to_vec()
@@ -338,24 +364,37 @@ impl Request {
         }
     }
 
-    /// `request.ip`: the first of `ips`, else the socket's remote address.
+    /// `request.ip`: the first of `ips` unless it is empty, else the socket's remote
+    /// address, else `""`. Computed on the first read and kept for the rest of the
+    /// request, as Koa does: rewriting `X-Forwarded-For` afterwards changes nothing.
     pub fn ip(&self) -> String {
-        if let Some(ip) = &self.ip_override {
+        if let Some(ip) = self.ip.get() {
             return ip.clone();
         }
-        match self.ips().first() {
-            Some(first) => (*first).to_owned(),
-            None => self
+        let ip = match self.ips().first() {
+            Some(first) if !first.is_empty() => (*first).to_owned(),
+            _ => self
                 .req
                 .remote_address()
                 .map(|a| a.ip().to_string())
                 .unwrap_or_default(),
+        };
+        if !ip.is_empty() {
+            // Another reader may have got here first; both computed the same value.
+            let _ = self.ip.set(ip.clone());
         }
+        ip
     }
 
-    /// `request.ip = …`.
+    /// `request.ip = …`: what later reads of `ip` return. `""` forgets the value, so
+    /// the next read computes it again (Koa tests `this[IP]` for truthiness).
     pub fn set_ip(&mut self, ip: impl Into<String>) {
-        self.ip_override = Some(ip.into());
+        let ip = ip.into();
+        self.ip = if ip.is_empty() {
+            OnceLock::new()
+        } else {
+            OnceLock::from(ip)
+        };
     }
 
     /// `request.subdomains`: the hostname's labels right to left, after dropping
@@ -381,20 +420,16 @@ impl Request {
         value.split(';').next().unwrap_or("")
     }
 
-    /// `request.charset`: the `charset` parameter of `Content-Type`, `""` when absent or
-    /// when the header does not parse.
+    /// `request.charset`: the `charset` parameter of `Content-Type` as written (case
+    /// kept, quotes and escapes removed), `""` when absent or when the header does not
+    /// parse by the strict rules of the `content-type` package (see
+    /// `content_type_charset` below).
     pub fn charset(&self) -> String {
-        let value = self.header_str("content-type");
-        if value.is_empty() {
+        let Some(value) = self.headers().get(http::header::CONTENT_TYPE) else {
             return String::new();
-        }
-        match value.parse::<mime::Mime>() {
-            Ok(parsed) => parsed
-                .get_param(mime::CHARSET)
-                .map(|c| c.as_str().to_owned())
-                .unwrap_or_default(),
-            Err(_) => String::new(),
-        }
+        };
+        let latin1: String = value.as_bytes().iter().copied().map(char::from).collect();
+        content_type_charset(&latin1).unwrap_or_default()
     }
 
     /// `request.length`: `Content-Length` as a number; `None` when absent. Like Koa's
@@ -451,45 +486,58 @@ impl Request {
         type_is::type_is(self.headers(), types)
     }
 
+    /// `request.accept`: the negotiator the `accepts*` methods ask. It reads this
+    /// request's headers unless [`set_accept`](Self::set_accept) replaced them.
+    pub fn accept(&self) -> Accepts<'_> {
+        Accepts::new(self.accept_headers.as_ref().unwrap_or(self.headers()))
+    }
+
+    /// `request.accept = accepts(otherReq)`: negotiate over these headers from now on.
+    /// Koa's setter takes a negotiator built on another request; ours takes that
+    /// request's headers, since an [`Accepts`] only borrows them.
+    pub fn set_accept(&mut self, headers: HeaderMap) {
+        self.accept_headers = Some(headers);
+    }
+
     /// `request.accepts(types…)`: the best of `types` for the `Accept` header, or `None`
     /// (Koa's `false`).
     pub fn accepts(&self, types: &[&str]) -> Option<String> {
-        Accepts::new(self.headers()).types(types)
+        self.accept().types(types)
     }
 
     /// `request.accepts()` with no argument: every type the client accepts, best first.
     pub fn accepts_list(&self) -> Vec<String> {
-        Accepts::new(self.headers()).all_types()
+        self.accept().all_types()
     }
 
     /// `request.acceptsEncodings(encodings…)`.
     pub fn accepts_encodings(&self, encodings: &[&str]) -> Option<String> {
-        Accepts::new(self.headers()).encodings(encodings)
+        self.accept().encodings(encodings)
     }
 
     /// `request.acceptsEncodings()` with no argument.
     pub fn accepts_encodings_list(&self) -> Vec<String> {
-        Accepts::new(self.headers()).all_encodings()
+        self.accept().all_encodings()
     }
 
     /// `request.acceptsCharsets(charsets…)`.
     pub fn accepts_charsets(&self, charsets: &[&str]) -> Option<String> {
-        Accepts::new(self.headers()).charsets(charsets)
+        self.accept().charsets(charsets)
     }
 
     /// `request.acceptsCharsets()` with no argument.
     pub fn accepts_charsets_list(&self) -> Vec<String> {
-        Accepts::new(self.headers()).all_charsets()
+        self.accept().all_charsets()
     }
 
     /// `request.acceptsLanguages(languages…)`.
     pub fn accepts_languages(&self, languages: &[&str]) -> Option<String> {
-        Accepts::new(self.headers()).languages(languages)
+        self.accept().languages(languages)
     }
 
     /// `request.acceptsLanguages()` with no argument.
     pub fn accepts_languages_list(&self) -> Vec<String> {
-        Accepts::new(self.headers()).all_languages()
+        self.accept().all_languages()
     }
 
     /// Node's request, for what Koa does not wrap (`ctx.req`).
@@ -537,6 +585,85 @@ fn split_list(value: &str) -> impl Iterator<Item = &str> {
     value.split(',').map(str::trim)
 }
 
+/// The `charset` parameter of a `Content-Type` value, by the strict grammar of the
+/// [`content-type` 1.0.5](https://github.com/jshttp/content-type/blob/v1.0.5/index.js)
+/// package's `parse` (what Koa's `get charset` calls); `None` when there is no such
+/// parameter or the value does not parse.
+///
+/// The rules, which are RFC 7231's: the text before the first `;`, trimmed, must be
+/// `token/token`; then each parameter is `;`, spaces, a token name (case-insensitive),
+/// spaces, `=`, spaces, a token or a quoted string (quotes and `\` escapes removed),
+/// spaces — and nothing may be left over, so a trailing `;` or a bare `foo` fails the
+/// whole header. A repeated parameter keeps its last value. `value` is the header read
+/// as Latin-1, as Node reads it.
+fn content_type_charset(value: &str) -> Option<String> {
+    /// RFC 7230 `tchar`.
+    fn is_token(c: char) -> bool {
+        c.is_ascii_alphanumeric() || "!#$%&'*+.^_`|~-".contains(c)
+    }
+    /// What JavaScript's `trim` removes, within Latin-1.
+    fn is_js_space(c: char) -> bool {
+        matches!(c, '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}')
+    }
+    /// A run of tokens at the start of `text`: (the run, the rest).
+    fn token(text: &str) -> (&str, &str) {
+        let end = text.find(|c| !is_token(c)).unwrap_or(text.len());
+        text.split_at(end)
+    }
+
+    let (media_type, mut rest) = match value.find(';') {
+        Some(i) => value.split_at(i),
+        None => (value, ""),
+    };
+    let (kind, subtype) = media_type.trim_matches(is_js_space).split_once('/')?;
+    if kind.is_empty() || subtype.is_empty() || !kind.chars().chain(subtype.chars()).all(is_token) {
+        return None;
+    }
+    let mut charset = None;
+    while !rest.is_empty() {
+        rest = rest.strip_prefix(';')?.trim_start_matches(' ');
+        let (name, after) = token(rest);
+        if name.is_empty() {
+            return None;
+        }
+        rest = after
+            .trim_start_matches(' ')
+            .strip_prefix('=')?
+            .trim_start_matches(' ');
+        let parsed = if let Some(quoted) = rest.strip_prefix('"') {
+            let mut text = String::new();
+            let mut chars = quoted.char_indices();
+            loop {
+                match chars.next()? {
+                    (i, '"') => {
+                        rest = &quoted[i + 1..];
+                        break;
+                    }
+                    (_, '\\') => match chars.next()? {
+                        (_, c) if c == '\u{b}' || c >= ' ' => text.push(c),
+                        _ => return None,
+                    },
+                    (_, c) if c == '\u{b}' || (c >= ' ' && c != '\u{7f}') => text.push(c),
+                    _ => return None,
+                }
+            }
+            text
+        } else {
+            let (text, after) = token(rest);
+            if text.is_empty() {
+                return None;
+            }
+            rest = after;
+            text.to_owned()
+        };
+        rest = rest.trim_start_matches(' ');
+        if name.eq_ignore_ascii_case("charset") {
+            charset = Some(parsed);
+        }
+    }
+    charset
+}
+
 /// A request target cut into the pieces Node's legacy `url.parse` gives Koa (through
 /// `parseurl`): what comes before the path (`http://host` for an absolute target), the
 /// pathname, the search (with its `?`) and the hash.
@@ -563,12 +690,21 @@ impl<'a> UrlParts<'a> {
             Some(i) => before_hash.split_at(i),
             None => (before_hash, ""),
         };
-        let (prefix, pathname) = match before_search.find("://") {
+        // Absolute form only when a scheme (`[a-z0-9.+-]+`, as Node's legacy parser
+        // reads one) opens the target: `/a://b` is a path.
+        let scheme_end = before_search.find("://").filter(|&i| {
+            i > 0
+                && before_search[..i]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-'))
+        });
+        let (prefix, pathname) = match scheme_end {
             Some(i) => {
                 let after = i + 3;
                 match before_search[after..].find('/') {
                     Some(j) => before_search.split_at(after + j),
-                    None => (before_search, ""),
+                    // Node's parser gives `http://x.com?q` the path `/`.
+                    None => (before_search, "/"),
                 }
             }
             None => ("", before_search),
@@ -581,9 +717,18 @@ impl<'a> UrlParts<'a> {
         }
     }
 
-    /// The URL with another pathname.
+    /// The URL with another pathname. After a `scheme://host` the path starts with
+    /// `/`, as Node's `url.format` makes it.
     fn with_pathname(&self, pathname: &str) -> String {
-        format!("{}{}{}{}", self.prefix, pathname, self.search, self.hash)
+        let slash = if !self.prefix.is_empty() && !pathname.starts_with('/') {
+            "/"
+        } else {
+            ""
+        };
+        format!(
+            "{}{slash}{}{}{}",
+            self.prefix, pathname, self.search, self.hash
+        )
     }
 
     /// The URL with another search (which includes its `?`, or is empty).

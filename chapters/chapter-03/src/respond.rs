@@ -7,7 +7,8 @@
 //! decisions is Koa's, first match wins:
 //!
 //! 1. `ctx.respond === false` → do nothing (the handler owns Node's `res`);
-//! 2. the head already went out through `res` (`flush_headers`) → write the body there;
+//! 2. the head already went out through `res` (`flush_headers`, or the handler wrote to
+//!    `ctx.res()` itself) → write the body there;
 //! 3. a status that cannot have a body (204, 205, 304) → no body;
 //! 4. `HEAD` → no body, but `Content-Length` as the body would have had;
 //! 5. no body: an explicit `null` → empty; otherwise the status text as `text/plain`;
@@ -47,7 +48,10 @@ pub(crate) async fn respond(ctx: &mut Context) -> Result<Flow, HttpError> {
         }
         return Ok(Flow::Raw);
     }
-    if ctx.response.header_sent() {
+    // The head is out when `flush_headers` sent it, and also when the handler wrote
+    // to Node's `res` itself (`ctx.res().write(…)`): Koa reads `res.headersSent`,
+    // which covers both.
+    if ctx.response.header_sent() || ctx.raw().is_some_and(|raw| raw.headers_sent()) {
         respond_through_res(ctx).await?;
         return Ok(Flow::Raw);
     }
@@ -74,7 +78,8 @@ pub(crate) async fn respond(ctx: &mut Context) -> Result<Flow, HttpError> {
             ResponseBody::empty()
         }
         Body::None | Body::Null => {
-            let text = status_text(ctx, status);
+            let http2 = ctx.request.req().version() >= Version::HTTP_2;
+            let text = status_text(status, ctx.response.message(), http2);
             ctx.response.set_type("text");
             ctx.response.set_length(text.len() as u64);
             ResponseBody::full(Bytes::from(text))
@@ -86,55 +91,77 @@ pub(crate) async fn respond(ctx: &mut Context) -> Result<Flow, HttpError> {
             ctx.response.set_length(json.len() as u64);
             ResponseBody::full(Bytes::from(json))
         }
-        Body::Stream(mut stream) => match stream.next().await {
-            None => ResponseBody::empty(),
-            Some(Err(error)) => return Err(HttpError::from(error)),
-            Some(Ok(first)) => {
-                let app = ctx.app_shared();
-                let rest = stream.inspect(move |item| {
-                    if let Err(error) = item {
-                        // The head is gone: tell the app; the connection will be cut.
-                        let mut err = HttpError::from_message(error.to_string());
-                        err.header_sent = true;
-                        app.emit_error(&err, None);
-                    }
-                });
-                ResponseBody::stream_of(Box::pin(
-                    futures_util::stream::once(async move { Ok(first) }).chain(rest),
-                ))
-            }
-        },
+        Body::File(file) => stream_body(ctx, file.stream).await?,
+        Body::Stream(stream) => stream_body(ctx, stream).await?,
     };
     Ok(build(ctx, body))
 }
 // ANCHOR_END: respond
 
-/// The body Koa writes when there is none: the reason phrase, or the bare code on HTTP/2.
-fn status_text(ctx: &Context, status: u16) -> String {
-    if ctx.request.req().version() >= Version::HTTP_2 {
-        return status.to_string();
-    }
-    match ctx.response.message() {
-        Some(message) if !message.is_empty() => message.to_owned(),
+/// A stream's body for hyper: its first chunk awaited here (so a stream that fails at
+/// once still gets an error response), the rest pulled by hyper as it goes.
+async fn stream_body(
+    ctx: &mut Context,
+    mut stream: crate::response::BodyStream,
+) -> Result<ResponseBody, HttpError> {
+    Ok(match stream.next().await {
+        None => ResponseBody::empty(),
+        Some(Err(error)) => return Err(HttpError::from(error)),
+        Some(Ok(first)) => {
+            let app = ctx.app_shared();
+            let rest = stream.inspect(move |item| {
+                if let Err(error) = item {
+                    // The head is gone: tell the app; the connection will be cut.
+                    let mut err = HttpError::from_message(error.to_string());
+                    err.header_sent = true;
+                    app.emit_error(&err, None);
+                }
+            });
+            ResponseBody::stream_of(Box::pin(
+                futures_util::stream::once(async move { Ok(first) }).chain(rest),
+            ))
+        }
+    })
+}
+
+/// The body Koa writes when there is none: the reason phrase (`message`), or the bare
+/// code when there is no phrase or on HTTP/2, which has no reason phrases.
+fn status_text(status: u16, message: Option<&str>, http2: bool) -> String {
+    match message {
+        Some(message) if !http2 && !message.is_empty() => message.to_owned(),
         _ => status.to_string(),
     }
 }
 
-/// The head went out early: write the body through Node's `res`, as Koa always does.
+/// The head went out early: write the body through Node's `res`, as Koa always does,
+/// with Koa's decisions in Koa's order (an ended `res` gets nothing; no body for an
+/// empty status or `HEAD`; the status text when no body was set, as on the normal path).
+/// The status and phrase are `res`'s, the ones that went out with the head.
 async fn respond_through_res(ctx: &mut Context) -> Result<(), HttpError> {
     let body = ctx.response.take_body();
+    let explicit_null = ctx.response.explicit_null_body();
     let is_head = ctx.is_head();
+    let http2 = ctx.request.req().version() >= Version::HTTP_2;
     let res = ctx.res();
     if res.writable_ended() {
         return Ok(());
     }
+    let status = res.status_code;
     match body {
-        _ if is_head => res.end(Bytes::new()).await?,
-        Body::None | Body::Null => res.end(Bytes::new()).await?,
+        _ if statuses::is_empty(status) || is_head => res.end(Bytes::new()).await?,
+        Body::None | Body::Null if explicit_null => res.end(Bytes::new()).await?,
+        Body::None | Body::Null => {
+            let message = res
+                .status_message
+                .as_deref()
+                .or_else(|| statuses::message(status));
+            let text = status_text(status, message, http2);
+            res.end(text).await?
+        }
         Body::Text(text) => res.end(text).await?,
         Body::Bytes(bytes) => res.end(bytes).await?,
         Body::Json(value) => res.end(serde_json::to_vec(&value)?).await?,
-        Body::Stream(mut stream) => {
+        Body::Stream(mut stream) | Body::File(crate::response::FileBody { mut stream, .. }) => {
             while let Some(chunk) = stream.next().await {
                 res.write(chunk?).await?;
             }

@@ -45,6 +45,22 @@ pub enum Body {
     Json(serde_json::Value),
     /// A readable stream, piped to the client as it produces chunks.
     Stream(BodyStream),
+    /// A file being streamed (koa-send's `fs.createReadStream(path)`). Sent like
+    /// `Stream`; it also knows its path, size and modification time, as a Node file
+    /// stream knows its `.path` — which is how koa-etag tags it without reading it.
+    File(FileBody),
+}
+
+/// A file body: the stream of its bytes and what `fs.stat` said about it.
+pub struct FileBody {
+    /// Where the file is.
+    pub path: std::path::PathBuf,
+    /// Its size in bytes.
+    pub len: u64,
+    /// When it was last modified, if the file system says.
+    pub modified: Option<SystemTime>,
+    /// Its bytes.
+    pub stream: BodyStream,
 }
 
 impl Body {
@@ -92,6 +108,7 @@ impl fmt::Debug for Body {
             Body::Bytes(bytes) => f.debug_tuple("Bytes").field(bytes).finish(),
             Body::Json(value) => f.debug_tuple("Json").field(value).finish(),
             Body::Stream(_) => f.write_str("Stream(..)"),
+            Body::File(file) => f.debug_tuple("File").field(&file.path).finish(),
         }
     }
 }
@@ -263,6 +280,13 @@ impl Response {
         self.message.as_deref()
     }
 
+    /// Node's `res.statusMessage`: the phrase this response carries itself, without
+    /// the table fallback of [`message`](Self::message). The status setter fills it on
+    /// HTTP/1 only, so on HTTP/2 it stays `None` (Koa's HTTP/2 test reads exactly this).
+    pub fn status_message(&self) -> Option<&str> {
+        self.explicit_message()
+    }
+
     /// `response.body`.
     pub fn body(&self) -> &Body {
         &self.body
@@ -315,7 +339,7 @@ impl Response {
                 }
                 self.set_length(bytes.len() as u64);
             }
-            Body::Stream(_) => {
+            Body::Stream(_) | Body::File(_) => {
                 if had_body {
                     self.remove("Content-Length");
                 }
@@ -388,9 +412,14 @@ impl Response {
 
     /// `response.length`: `Content-Length` if set (its leading digits, else 0), otherwise
     /// the length the body will have; `None` for no body, falsy bodies and streams.
+    ///
+    /// The header is read as JavaScript's `parseInt` reads it: leading space and a `+`
+    /// are skipped, and reading stops at the first non-digit (`12abc` is 12). A
+    /// negative length, which `parseInt` would return as such, is 0 here.
     pub fn length(&self) -> Option<u64> {
         if let Some(value) = self.headers.get(http::header::CONTENT_LENGTH) {
             let text = value.to_str().unwrap_or("").trim_start();
+            let text = text.strip_prefix('+').unwrap_or(text);
             let digits: &str = &text[..text.bytes().take_while(u8::is_ascii_digit).count()];
             return Some(digits.parse().unwrap_or(0));
         }
@@ -455,6 +484,19 @@ impl Response {
         let _ = self.set("Last-Modified", httpdate::fmt_http_date(time));
     }
 
+    /// `response.lastModified = 'a date string'`: the text is read as an HTTP date
+    /// (`Fri, 13 Sep 2013 00:00:00 GMT` and the two older forms HTTP allows) and
+    /// written back in the standard form. Koa parses with JavaScript's `Date`, which
+    /// takes almost anything and writes the literal `Invalid Date` for the rest; a
+    /// bogus header helps nobody, so text that is not a date is an error here and
+    /// the header is left as it was.
+    pub fn set_last_modified_str(&mut self, date: &str) -> Result<(), HttpError> {
+        let time = httpdate::parse_http_date(date.trim())
+            .map_err(|_| HttpError::from_message(format!("Invalid Date: {date:?}")))?;
+        self.set_last_modified(time);
+        Ok(())
+    }
+
     /// `response.etag`: the `ETag` header, `""` when absent.
     pub fn etag(&self) -> &str {
         self.get("ETag")
@@ -480,10 +522,25 @@ impl Response {
     /// `response.attachment(filename)`: `Content-Disposition: attachment`, with the type
     /// taken from the file name's extension.
     pub fn attachment(&mut self, filename: Option<&str>) -> Result<(), HttpError> {
+        self.attachment_with(filename, "", content_disposition::Fallback::Auto)
+    }
+
+    /// `response.attachment(filename, { type, fallback })`: as
+    /// [`attachment`](Self::attachment), with content-disposition's two options — the
+    /// disposition type (`""` means `attachment`; `inline` for "show it") and what to
+    /// put in the plain `filename` for names that are not Latin-1. A bad option is
+    /// content-disposition's error (`invalid type`, `fallback must be ISO-8859-1
+    /// string`); as in Koa, the type has been set from the file name by then.
+    pub fn attachment_with(
+        &mut self,
+        filename: Option<&str>,
+        kind: &str,
+        fallback: content_disposition::Fallback<'_>,
+    ) -> Result<(), HttpError> {
         if let Some(name) = filename.filter(|name| !name.is_empty()) {
             self.set_type(extname(name));
         }
-        let value = content_disposition::content_disposition(filename, "", Default::default())
+        let value = content_disposition::content_disposition(filename, kind, fallback)
             .map_err(|e| HttpError::from_message(e.to_string()))?;
         self.set("Content-Disposition", value)
     }
@@ -551,14 +608,36 @@ impl Response {
 
     /// `response.append(field, value)`: adds a value after those already set.
     pub fn append(&mut self, field: &str, value: impl HeaderText) -> Result<(), HttpError> {
+        self.append_values(field, &[value])
+    }
+
+    /// `response.append(field, [v1, v2])`: adds every value after those already set.
+    /// As in Koa, a header that is absent or empty is simply set; every value is
+    /// checked before any is added.
+    pub fn append_values<V: HeaderText>(
+        &mut self,
+        field: &str,
+        values: &[V],
+    ) -> Result<(), HttpError> {
         if self.header_sent {
             return Ok(());
         }
-        if self.get_all(field).iter().all(|v| v.is_empty()) {
-            return self.set(field, value);
+        // Raw bytes, not text: a Latin-1 value is a value too.
+        if self
+            .headers
+            .get_all(field)
+            .iter()
+            .all(HeaderValue::is_empty)
+        {
+            return self.set_values(field, values);
         }
-        let (name, value) = checked_header(field, &value.header_text())?;
-        self.headers.append(name, value);
+        let mut checked = Vec::with_capacity(values.len());
+        for value in values {
+            checked.push(checked_header(field, &value.header_text())?);
+        }
+        for (name, value) in checked {
+            self.headers.append(name, value);
+        }
         Ok(())
     }
 
@@ -588,9 +667,16 @@ impl Response {
     pub fn to_json(&self) -> serde_json::Value {
         let mut header = serde_json::Map::new();
         for name in self.headers.keys() {
-            let values = self.get_all(name.as_str());
+            // Node hands header strings back as they were set, Latin-1 included
+            // (`filename="£ rates.pdf"`), so every byte is one character here.
+            let values: Vec<String> = self
+                .headers
+                .get_all(name)
+                .iter()
+                .map(|value| value.as_bytes().iter().map(|&b| char::from(b)).collect())
+                .collect();
             let value = match values.as_slice() {
-                [one] => serde_json::Value::from(*one),
+                [one] => serde_json::Value::from(one.as_str()),
                 many => serde_json::Value::from(many.to_vec()),
             };
             header.insert(name.as_str().to_owned(), value);
@@ -602,6 +688,28 @@ impl Response {
         }
         json.insert("header".into(), header.into());
         json.into()
+    }
+
+    /// `response.inspect()`: [`to_json`](Self::to_json) plus the `body`, what
+    /// `console.log(ctx.response)` shows. Text is a string, JSON is itself, bytes are
+    /// shown as `JSON.stringify` shows a `Buffer` (`{"type":"Buffer","data":[…]}`), an
+    /// explicit `null` is `null`; no body and a stream (which has no JSON form of its
+    /// own) leave `body` out.
+    pub fn inspect(&self) -> serde_json::Value {
+        let mut json = self.to_json();
+        let body = match &self.body {
+            Body::None | Body::Stream(_) | Body::File(_) => None,
+            Body::Null => Some(serde_json::Value::Null),
+            Body::Text(text) => Some(serde_json::Value::from(text.as_str())),
+            Body::Json(value) => Some(value.clone()),
+            Body::Bytes(bytes) => {
+                Some(serde_json::json!({ "type": "Buffer", "data": bytes.to_vec() }))
+            }
+        };
+        if let (Some(object), Some(body)) = (json.as_object_mut(), body) {
+            object.insert("body".into(), body);
+        }
+        json
     }
 
     /// Moves the headers out, for the response hyper sends.

@@ -167,6 +167,12 @@ impl ServerResponse {
         &self.headers
     }
 
+    /// The headers not yet sent, for code in this crate that fills them in bulk (Koa's
+    /// response writes its headers into `res`; see `context.rs`).
+    pub(crate) fn headers_mut(&mut self) -> &mut HeaderMap {
+        &mut self.headers
+    }
+
     /// `res.headersSent`: the head has left (or is leaving) for the client.
     pub fn headers_sent(&self) -> bool {
         self.head.is_none()
