@@ -128,7 +128,10 @@ fn chapter_02_hello(rt: &Runtime) -> Running {
 /// Chapter 03's hello: the same, as the one middleware of a koa-compose stack.
 fn chapter_03_hello(rt: &Runtime) -> Running {
     rt.block_on(async {
-        let listening = chapter_03_app(0).listen("127.0.0.1:0").await.expect("listen");
+        let listening = chapter_03_app(0)
+            .listen("127.0.0.1:0")
+            .await
+            .expect("listen");
         Running {
             addr: listening.local_addr(),
             _guard: Box::new(listening),

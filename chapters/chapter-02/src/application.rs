@@ -134,6 +134,7 @@ impl Settings {
     }
 }
 
+// ANCHOR: application
 /// Koa's `Application`, while it is being set up.
 pub struct Application {
     /// The settings, public as Koa's are (`app.proxy = true` → `app.settings.proxy = true`).
@@ -146,6 +147,7 @@ pub struct Application {
     /// `app.on('error', fn)` listeners.
     error_listeners: Vec<Box<ErrorListener>>,
 }
+// ANCHOR_END: application
 
 impl std::fmt::Debug for Application {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -223,6 +225,7 @@ impl Application {
         self.to_json()
     }
 
+    // ANCHOR: callback
     /// `app.callback()`: a request listener for a server — ours
     /// ([`Server::from_listener`]) or any hyper server, through
     /// [`Callback::handle`].
@@ -241,8 +244,10 @@ impl Application {
     pub async fn listen(self, addr: impl ToSocketAddrs) -> std::io::Result<Listening> {
         Server::from_listener(self.callback()).listen(addr).await
     }
+    // ANCHOR_END: callback
 }
 
+// ANCHOR: emit_error
 impl AppShared {
     /// `app.emit('error', err, ctx)`, with Koa's default listener when there is none.
     pub(crate) fn emit_error(&self, err: &HttpError, ctx: Option<&Context>) {
@@ -263,6 +268,7 @@ impl AppShared {
         eprintln!("\n{}\n", indent(&render_error(err)));
     }
 }
+// ANCHOR_END: emit_error
 
 /// An error as Koa's logger prints `err.stack`: `Name: message`, then each cause.
 ///
@@ -450,6 +456,7 @@ impl futures_util::Stream for HeadFirst {
     }
 }
 
+// ANCHOR: run
 /// The handler, then `respond()`, with every error through `ctx.onerror`.
 ///
 /// A handler that panics is treated as Koa treats middleware that throws something
@@ -503,6 +510,7 @@ fn non_error_thrown(payload: &(dyn Any + Send)) -> HttpError {
     err.name = "Error".to_owned();
     err
 }
+// ANCHOR_END: run
 
 impl RequestListener for Callback {
     fn call(

@@ -8,7 +8,7 @@
 //! and the helpers `getPattern` (finding `name=` in the `Cookie` header) and
 //! `pushCookie` (appending, or overwriting by name, in the response's `Set-Cookie`
 //! list). Koa builds one per request in its `ctx.cookies` getter
-//! (<https://github.com/koajs/koa/blob/v2.16.3/lib/context.js>, `get cookies`), with
+//! (<https://github.com/koajs/koa/blob/v2.16.4/lib/context.js>, `get cookies`), with
 //! `keys: app.keys` and `secure: ctx.request.secure`.
 //!
 //! ## Signing, byte for byte as Koa
@@ -395,6 +395,7 @@ impl Cookies {
         self.keys.as_ref()
     }
 
+    // ANCHOR: signed_get
     /// `cookies.get(name, opts)`.
     ///
     /// Finds the first `name=` in the `Cookie` header (at the start or after a `;`,
@@ -449,6 +450,7 @@ impl Cookies {
             }
         }
     }
+    // ANCHOR_END: signed_get
 
     /// `cookies.set(name, value, opts)`: appends `Set-Cookie: name=value; …` to
     /// `response` (after removing earlier ones for the same name when

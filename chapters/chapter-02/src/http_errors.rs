@@ -106,6 +106,7 @@ pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 #[derive(Clone)]
 pub struct HttpError(Box<HttpErrorFields>);
 
+// ANCHOR: fields
 /// The data of an [`HttpError`], reached through it (`err.status`, `err.message`, …).
 #[derive(Debug, Clone)]
 pub struct HttpErrorFields {
@@ -138,6 +139,7 @@ pub struct HttpErrorFields {
     /// The error this one wraps; shared so that `HttpError` stays `Clone`.
     source: Option<Arc<dyn StdError + Send + Sync + 'static>>,
 }
+// ANCHOR_END: fields
 
 impl std::ops::Deref for HttpError {
     type Target = HttpErrorFields;

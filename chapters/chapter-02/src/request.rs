@@ -239,7 +239,7 @@ impl Request {
     pub fn host(&self) -> Cow<'_, str> {
         let host = self.raw_host();
         if host.contains('@') {
-            // koa 2.16.2+: `user@host` is read the way a browser would, so that
+            // koa 2.16.4: `user@host` is read the way a browser would, so that
             // `evil.com:x@good.com` means good.com (and nothing parses to nothing).
             return match url::Url::parse(&format!("http://{host}")) {
                 Ok(parsed) => Cow::Owned(match (parsed.host_str(), parsed.port()) {
@@ -449,6 +449,7 @@ impl Request {
         }))
     }
 
+    // ANCHOR: fresh
     /// `request.fresh`: whether the client's cached copy is still good — only for GET and
     /// HEAD, and only when the response is a 2xx or 304.
     pub fn fresh(&self, response: &Response) -> bool {
@@ -466,6 +467,7 @@ impl Request {
     pub fn stale(&self, response: &Response) -> bool {
         !self.fresh(response)
     }
+    // ANCHOR_END: fresh
 
     /// `request.idempotent`: GET, HEAD, PUT, DELETE, OPTIONS and TRACE.
     pub fn idempotent(&self) -> bool {

@@ -35,6 +35,7 @@ use crate::response::{Body, HeaderText, Response};
 use crate::server_response::{Head, ServerResponse};
 use crate::type_is::TypeIs;
 
+// ANCHOR: context
 /// Koa's `ctx`.
 pub struct Context {
     /// `ctx.request`: everything about the request.
@@ -59,6 +60,7 @@ pub struct Context {
     /// request finished well (see chapter 1's `server.rs`).
     raw_finisher: Option<mpsc::Sender<BodyMessage>>,
 }
+// ANCHOR_END: context
 
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -70,6 +72,7 @@ impl std::fmt::Debug for Context {
     }
 }
 
+// ANCHOR: into_http_error
 /// What `ctx.throw` accepts: the argument shapes of Koa's `ctx.throw(…)` that make sense
 /// in Rust. (`From` cannot be used: `HttpError` already converts from every error type,
 /// and Rust will not let `u16` join that.)
@@ -93,6 +96,7 @@ pub trait IntoHttpError {
     /// Builds the error.
     fn into_http_error(self) -> HttpError;
 }
+// ANCHOR_END: into_http_error
 
 impl IntoHttpError for HttpError {
     /// `ctx.throw(err)`: `createError(err)`, which keeps an error's status, message and
@@ -286,6 +290,7 @@ impl Context {
         Ok(())
     }
 
+    // ANCHOR: throw_assert
     /// `ctx.throw(…)`: always `Err`, so `ctx.throw(404)?` ends the handler with that error.
     pub fn throw<T>(&self, error: impl IntoHttpError) -> Result<T, HttpError> {
         Err(error.into_http_error())
@@ -308,7 +313,9 @@ impl Context {
             None => HttpError::new(status),
         })
     }
+    // ANCHOR_END: throw_assert
 
+    // ANCHOR: cookies
     /// `ctx.cookies`: the request's cookies, signed with `app.keys`, secure when the
     /// request is (a trusted proxy's `X-Forwarded-Proto: https` counts).
     pub fn cookies(&mut self) -> CookieJar<'_> {
@@ -324,6 +331,7 @@ impl Context {
             response: &mut self.response,
         }
     }
+    // ANCHOR_END: cookies
 
     /// `ctx.cookies = jar`: use this jar for the rest of the request (another set of
     /// keys, say) instead of the one made from `app.keys`.
@@ -456,6 +464,7 @@ impl CookieJar<'_> {
 }
 
 // ANCHOR: delegates
+// ANCHOR: response_delegates
 delegate! {
     /// Every `ctx.x` that Koa forwards to `ctx.response`, as Koa lists them.
     RESPONSE_DELEGATES => response {
@@ -513,7 +522,9 @@ delegate! {
         }
     }
 }
+// ANCHOR_END: response_delegates
 
+// ANCHOR: request_delegates
 delegate! {
     /// Every `ctx.x` that Koa forwards to `ctx.request`, as Koa lists them.
     ///
@@ -585,4 +596,5 @@ delegate! {
         getter "ip" fn ip(&self) -> String;
     }
 }
+// ANCHOR_END: request_delegates
 // ANCHOR_END: delegates

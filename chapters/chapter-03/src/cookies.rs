@@ -8,7 +8,7 @@
 //! and the helpers `getPattern` (finding `name=` in the `Cookie` header) and
 //! `pushCookie` (appending, or overwriting by name, in the response's `Set-Cookie`
 //! list). Koa builds one per request in its `ctx.cookies` getter
-//! (<https://github.com/koajs/koa/blob/v2.16.3/lib/context.js>, `get cookies`), with
+//! (<https://github.com/koajs/koa/blob/v2.16.4/lib/context.js>, `get cookies`), with
 //! `keys: app.keys` and `secure: ctx.request.secure`.
 //!
 //! ## Signing, byte for byte as Koa

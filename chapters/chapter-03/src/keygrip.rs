@@ -197,6 +197,7 @@ impl Keygrip {
         self.encoding
     }
 
+    // ANCHOR: sign
     /// `keys.sign(data)`: the digest of `data` under the first (newest) key.
     pub fn sign(&self, data: impl AsRef<[u8]>) -> String {
         self.sign_with(&self.keys[0], data.as_ref())
@@ -232,6 +233,7 @@ impl Keygrip {
             Encoding::Hex => to_hex(&mac),
         }
     }
+    // ANCHOR_END: sign
 }
 
 /// Lower-case hex, as Node's `digest('hex')`.

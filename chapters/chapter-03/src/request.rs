@@ -239,7 +239,7 @@ impl Request {
     pub fn host(&self) -> Cow<'_, str> {
         let host = self.raw_host();
         if host.contains('@') {
-            // koa 2.16.2+: `user@host` is read the way a browser would, so that
+            // koa 2.16.4: `user@host` is read the way a browser would, so that
             // `evil.com:x@good.com` means good.com (and nothing parses to nothing).
             return match url::Url::parse(&format!("http://{host}")) {
                 Ok(parsed) => Cow::Owned(match (parsed.host_str(), parsed.port()) {

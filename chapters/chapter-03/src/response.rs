@@ -30,6 +30,7 @@ use crate::{content_disposition, mime_types, statuses, type_is, vary};
 /// A response body stream: what Koa accepts as `ctx.body = readableStream`.
 pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
 
+// ANCHOR: body
 /// What `ctx.body` can hold. JavaScript tells these apart at run time by the value's
 /// type; Rust names each case.
 pub enum Body {
@@ -50,6 +51,7 @@ pub enum Body {
     /// stream knows its `.path` — which is how koa-etag tags it without reading it.
     File(FileBody),
 }
+// ANCHOR_END: body
 
 /// A file body: the stream of its bytes and what `fs.stat` said about it.
 pub struct FileBody {
@@ -162,6 +164,7 @@ impl<T: Into<Body>> From<Option<T>> for Body {
     }
 }
 
+// ANCHOR: response_fields
 /// Koa's `ctx.response`.
 #[derive(Debug)]
 pub struct Response {
@@ -182,6 +185,7 @@ pub struct Response {
     /// The request's HTTP version: HTTP/2 has no reason phrases.
     version: Version,
 }
+// ANCHOR_END: response_fields
 
 /// A header value Koa's `set` accepts: text, or a number it turns into text.
 pub trait HeaderText {
@@ -718,6 +722,7 @@ impl Response {
     }
 }
 
+// ANCHOR: back_target
 /// The `Referrer` to go back to, when it resolves to this request's own host.
 ///
 /// Koa throws (a 500) for a referrer or base URL that does not parse; a hostile header
@@ -735,6 +740,7 @@ fn back_target(request: &crate::request::Request) -> Option<String> {
     };
     (host == request.host()).then(|| referrer.into_owned())
 }
+// ANCHOR_END: back_target
 
 /// Koa's "is this string HTML?": optional JavaScript whitespace, then `<`.
 fn looks_like_html(text: &str) -> bool {
