@@ -11,6 +11,16 @@
 //! copy. The body stays a stream: [`chunk`](IncomingMessage::chunk) is Node's async
 //! iterator, and [`collect`](IncomingMessage::collect) is what `raw-body` does for Koa's
 //! body parsers — read it all, but never past a limit.
+//!
+//! A body nobody reads is not left on the wire: when the handler lets go of the request,
+//! the rest of the body is read and thrown away in the background, as Node's server
+//! does (`req._dump()` in `lib/_http_server.js`). Otherwise a client that sends its whole
+//! body before reading (most do) would find the connection closed under it and never
+//! see the answer — say, a `413` sent after one look at `Content-Length`. Unlike Node we
+//! stop after [`DRAIN_LIMIT`] bytes or [`DRAIN_TIMEOUT`], so nobody can keep a server
+//! reading forever.
+
+use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, Method, Request, Uri, Version};
@@ -19,20 +29,29 @@ use hyper::body::Incoming;
 
 use crate::error::BodyError;
 
+/// How much of an unread body is read and dropped before giving up on the connection.
+pub const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// How long an unread body may take to drain before giving up on the connection.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// A request as Node's `http` module hands it to a handler.
 #[derive(Debug)]
 pub struct IncomingMessage {
     /// Method, target, version and headers, as hyper parsed them.
     parts: http::request::Parts,
-    /// The body, still on the wire until someone reads it.
-    body: Incoming,
+    /// The body, still on the wire until someone reads it (`None` once given away).
+    body: Option<Incoming>,
 }
 
 impl IncomingMessage {
     /// Wraps a request that hyper parsed.
     pub fn new(request: Request<Incoming>) -> Self {
         let (parts, body) = request.into_parts();
-        Self { parts, body }
+        Self {
+            parts,
+            body: Some(body),
+        }
     }
 
     /// `req.method`: the request method, e.g. `GET`.
@@ -83,8 +102,9 @@ impl IncomingMessage {
     /// The next chunk of the body, as `for await (const chunk of req)` yields it; `None` at
     /// the end. Trailers are skipped.
     pub async fn chunk(&mut self) -> Option<Result<Bytes, BodyError>> {
+        let body = self.body.as_mut()?;
         loop {
-            match self.body.frame().await? {
+            match body.frame().await? {
                 Ok(frame) => {
                     if let Ok(data) = frame.into_data() {
                         return Some(Ok(data));
@@ -132,9 +152,44 @@ impl IncomingMessage {
     }
 
     /// Gives back hyper's request, for code that leaves the Node shape behind.
-    pub fn into_inner(self) -> Request<Incoming> {
-        Request::from_parts(self.parts, self.body)
+    pub fn into_inner(mut self) -> Request<Incoming> {
+        let body = self
+            .body
+            .take()
+            .expect("the body is only taken here or on drop");
+        let parts = std::mem::replace(&mut self.parts, Request::new(()).into_parts().0);
+        Request::from_parts(parts, body)
     }
+}
+
+impl Drop for IncomingMessage {
+    /// Node's `req._dump()`: read what is left of the body and drop it, in the
+    /// background and within bounds (see the module docs).
+    fn drop(&mut self) {
+        let Some(body) = self.body.take() else { return };
+        if http_body::Body::is_end_stream(&body) {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(drain(body));
+        }
+    }
+}
+
+/// Reads and drops a body until its end, [`DRAIN_LIMIT`] or [`DRAIN_TIMEOUT`].
+async fn drain(mut body: Incoming) {
+    let mut seen = 0u64;
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, async {
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Ok(data) = frame.into_data() {
+                seen += data.len() as u64;
+                if seen > DRAIN_LIMIT {
+                    break;
+                }
+            }
+        }
+    })
+    .await;
 }
 
 /// Node's `req.url` from a parsed target: the path and query for origin form, the whole

@@ -42,6 +42,6 @@ pub mod status_codes;
 
 pub use body::{BodyAborted, ResponseBody};
 pub use error::{BodyError, ResponseError};
-pub use incoming_message::IncomingMessage;
+pub use incoming_message::{DRAIN_LIMIT, DRAIN_TIMEOUT, IncomingMessage};
 pub use server::{BoxError, HandlerOutput, Listening, Server, ServerOptions, create_server};
 pub use server_response::ServerResponse;

@@ -136,6 +136,7 @@ impl<'a> Next<'a> {
 }
 // ANCHOR_END: next
 
+// ANCHOR: run
 /// How much stack must be left before a poll goes on in place; below it, a new segment.
 pub const RED_ZONE: usize = 128 * 1024;
 
@@ -156,6 +157,7 @@ impl Future for Run<'_> {
         }
     }
 }
+// ANCHOR_END: run
 
 /// `compose([a, b, c])`: a stack of middlewares that runs as one.
 #[derive(Clone, Default)]
@@ -200,6 +202,7 @@ impl Compose {
     }
 }
 
+// ANCHOR: compose_middleware
 impl Middleware for Compose {
     /// A stack used as one middleware: its own layers, then the outer `next`.
     fn call<'a>(
@@ -210,7 +213,9 @@ impl Middleware for Compose {
         Box::pin(Next::new(&self.stack, Some(Box::new(next))).run(ctx))
     }
 }
+// ANCHOR_END: compose_middleware
 
+// ANCHOR: into_middleware
 /// Marker for [`IntoMiddleware`]: the value is a middleware already.
 #[derive(Debug)]
 pub enum WithNext {}
@@ -251,3 +256,4 @@ impl<H: Handler> Middleware for Endpoint<H> {
         self.0.call(ctx)
     }
 }
+// ANCHOR_END: into_middleware

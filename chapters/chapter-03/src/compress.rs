@@ -406,6 +406,7 @@ impl Compress {
         Ok(())
     }
 
+    // ANCHOR: leave_alone
     /// Upstream's long early-exit condition, in its order (see the module docs).
     fn leave_alone(&self, ctx: &Context, choice: Option<&CompressOverride>) -> bool {
         let response = &ctx.response;
@@ -423,8 +424,10 @@ impl Compress {
             || !(matches!(choice, Some(CompressOverride::Force)) || (self.filter)(response.type_()))
             || has_no_transform(&response.get_all("Cache-Control").join(","))
     }
+    // ANCHOR_END: leave_alone
 }
 
+// ANCHOR: call
 impl Middleware for Compress {
     /// `Vary: Accept-Encoding` on the way in; compression on the way out.
     fn call<'a>(
@@ -439,6 +442,7 @@ impl Middleware for Compress {
         })
     }
 }
+// ANCHOR_END: call
 
 /// Upstream's `ctx.compress` for one response: stored in `ctx.state` (see
 /// [`CompressExt`]), read by [`Compress`] after `next`.

@@ -17,6 +17,7 @@ use crate::response::Body;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ConditionalGet;
 
+// ANCHOR: call
 impl Middleware for ConditionalGet {
     fn call<'a>(
         &'a self,
@@ -33,3 +34,4 @@ impl Middleware for ConditionalGet {
         })
     }
 }
+// ANCHOR_END: call

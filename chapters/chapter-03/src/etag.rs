@@ -43,6 +43,7 @@ impl Etag {
     }
 }
 
+// ANCHOR: call
 impl Middleware for Etag {
     fn call<'a>(
         &'a self,
@@ -73,6 +74,7 @@ impl Middleware for Etag {
         })
     }
 }
+// ANCHOR_END: call
 
 // ANCHOR: entity_tag
 /// etag's `entitytag`: `"<length in hex>-<27 characters of base64 SHA-1>"`, `W/`-prefixed

@@ -11,6 +11,16 @@
 //! copy. The body stays a stream: [`chunk`](IncomingMessage::chunk) is Node's async
 //! iterator, and [`collect`](IncomingMessage::collect) is what `raw-body` does for Koa's
 //! body parsers — read it all, but never past a limit.
+//!
+//! A body nobody reads is not left on the wire: when the handler lets go of the request,
+//! the rest of the body is read and thrown away in the background, as Node's server
+//! does (`req._dump()` in `lib/_http_server.js`). Otherwise a client that sends its whole
+//! body before reading (most do) would find the connection closed under it and never
+//! see the answer — say, a `413` sent after one look at `Content-Length`. Unlike Node we
+//! stop after [`DRAIN_LIMIT`] bytes or [`DRAIN_TIMEOUT`], so nobody can keep a server
+//! reading forever.
+
+use std::time::Duration;
 
 use std::net::SocketAddr;
 
@@ -20,6 +30,12 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 
 use crate::error::BodyError;
+
+/// How much of an unread body is read and dropped before giving up on the connection.
+pub const DRAIN_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// How long an unread body may take to drain before giving up on the connection.
+pub const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A request as Node's `http` module hands it to a handler.
 #[derive(Debug)]
@@ -208,12 +224,48 @@ impl IncomingMessage {
 
     /// Gives back hyper's request, for code that leaves the Node shape behind (`None`
     /// for a request made in memory).
-    pub fn into_inner(self) -> Option<Request<Incoming>> {
-        match self.body {
-            RequestBody::Hyper(body) => Some(Request::from_parts(self.parts, body)),
+    pub fn into_inner(mut self) -> Option<Request<Incoming>> {
+        match std::mem::replace(&mut self.body, RequestBody::Memory(None)) {
+            RequestBody::Hyper(body) => {
+                let parts = std::mem::replace(&mut self.parts, Request::new(()).into_parts().0);
+                Some(Request::from_parts(parts, body))
+            }
             RequestBody::Memory(_) => None,
         }
     }
+}
+
+impl Drop for IncomingMessage {
+    /// Node's `req._dump()`: read what is left of the body and drop it, in the
+    /// background and within bounds (see the module docs).
+    fn drop(&mut self) {
+        let RequestBody::Hyper(body) = std::mem::replace(&mut self.body, RequestBody::Memory(None))
+        else {
+            return;
+        };
+        if http_body::Body::is_end_stream(&body) {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(drain(body));
+        }
+    }
+}
+
+/// Reads and drops a body until its end, [`DRAIN_LIMIT`] or [`DRAIN_TIMEOUT`].
+async fn drain(mut body: Incoming) {
+    let mut seen = 0u64;
+    let _ = tokio::time::timeout(DRAIN_TIMEOUT, async {
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Ok(data) = frame.into_data() {
+                seen += data.len() as u64;
+                if seen > DRAIN_LIMIT {
+                    break;
+                }
+            }
+        }
+    })
+    .await;
 }
 
 /// Node's `req.url` from a parsed target: the path and query for origin form, the whole

@@ -84,7 +84,7 @@ pub use context::{Context, CookieJar, IntoHttpError, REQUEST_DELEGATES, RESPONSE
 pub use cookies::{CookieOptions, SameSite};
 pub use error::{BodyError, ResponseError};
 pub use http_errors::HttpError;
-pub use incoming_message::IncomingMessage;
+pub use incoming_message::{DRAIN_LIMIT, DRAIN_TIMEOUT, IncomingMessage};
 pub use querystring::Query;
 pub use request::Request;
 pub use response::{Body, BodyStream, FileBody, HeaderText, Response};

@@ -79,6 +79,7 @@ impl Logger {
     }
 }
 
+// ANCHOR: call
 impl Middleware for Logger {
     fn call<'a>(
         &'a self,
@@ -127,6 +128,7 @@ impl Middleware for Logger {
         })
     }
 }
+// ANCHOR_END: call
 
 /// The `-->` line of a streamed response, waiting for the stream to end.
 struct LinePending {

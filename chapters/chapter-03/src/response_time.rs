@@ -29,6 +29,7 @@ impl ResponseTime {
     }
 }
 
+// ANCHOR: call
 impl Middleware for ResponseTime {
     fn call<'a>(
         &'a self,
@@ -44,6 +45,7 @@ impl Middleware for ResponseTime {
         })
     }
 }
+// ANCHOR_END: call
 
 /// `25.576614ms` with `hrtime`, else `26ms` — JavaScript's shortest number form, which
 /// Rust's float `Display` shares.

@@ -570,6 +570,7 @@ struct Found {
 }
 
 impl Probe {
+    // ANCHOR: find
     /// koa-send's steps from the siblings to the open file, with every candidate
     /// checked against the root's real path. `Ok(None)`: a directory with nothing to
     /// serve.
@@ -640,6 +641,7 @@ impl Probe {
             stats,
         }))
     }
+    // ANCHOR_END: find
 }
 
 /// Is `path` something (file or directory) whose real location is under `real_root`?

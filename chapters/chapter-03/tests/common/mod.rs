@@ -151,6 +151,35 @@ pub async fn read_to_close(stream: &mut TcpStream) -> Vec<u8> {
     received
 }
 
+/// Reads one response with a `Content-Length` body (without waiting for the connection
+/// to close), failing after [`WAIT`].
+pub async fn read_one_response(stream: &mut TcpStream) -> Vec<u8> {
+    let mut received = Vec::new();
+    let mut buffer = [0u8; 8192];
+    tokio::time::timeout(WAIT, async {
+        loop {
+            if let Some(end) = received.windows(4).position(|w| w == b"\r\n\r\n") {
+                let head = String::from_utf8_lossy(&received[..end]).to_ascii_lowercase();
+                let length = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|n| n.trim().parse::<usize>().ok())
+                    .unwrap_or(0);
+                if received.len() >= end + 4 + length {
+                    return;
+                }
+            }
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => received.extend_from_slice(&buffer[..n]),
+            }
+        }
+    })
+    .await
+    .expect("a whole response in time");
+    received
+}
+
 /// Makes a raw exchange readable and stable: the `Date` value replaced, CRLF shown,
 /// other control bytes written as `\xNN` so a snapshot stays text.
 pub fn normalise(raw: &[u8]) -> String {
