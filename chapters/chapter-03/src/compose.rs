@@ -18,10 +18,12 @@
 //! A [`Compose`] is itself a [`Middleware`]: a stack can sit inside another stack, and
 //! when the inner stack runs out, its `next` continues with the outer one.
 //!
-//! **Depth.** A JavaScript `await next()` parks the caller on the heap and returns to the
-//! event loop, so 10,000 layers cost no stack. A Rust future is polled *by its parent*:
-//! while the innermost layer works, every poll travels down through all the layers above
-//! it, one stack frame each. [`Run`], the future [`Next::run`] returns, therefore polls
+//! **Depth.** In JavaScript, the first trip down the stack is one nested call per layer
+//! (`dispatch(i)` calls the middleware, which calls `dispatch(i + 1)` before its first
+//! `await`), so Koa itself runs out of stack at a few thousand layers on Node 20; after
+//! that, each awaiting layer waits on the heap. A Rust future is polled *by its parent*,
+//! every time: while the innermost layer works, each poll travels down through all the
+//! layers above it, one stack frame each. [`Run`], the future [`Next::run`] returns, therefore polls
 //! through [`stacker::maybe_grow`]: when less than [`RED_ZONE`] of stack is left, the
 //! rest of the poll continues on a freshly allocated stack segment (the technique the
 //! Rust compiler uses for its own deep recursion). Checking costs a few nanoseconds; the

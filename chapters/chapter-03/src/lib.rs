@@ -1,41 +1,45 @@
-//! # Chapter 02 — Koa's application, context, request and response
+//! # Chapter 03 — koa-compose: the onion, and the classic middlewares
 //!
-//! Chapter 1 rebuilt Node's `http.createServer`. This chapter rebuilds what Koa puts on
-//! top of it: an [`Application`] with settings, a [`Context`] per request that owns a
-//! [`Request`] and a [`Response`], the delegation that makes `ctx.body` mean
-//! `ctx.response.body`, `respond()` that turns the context into bytes, and Koa's error
-//! handling — plus the small npm packages Koa leans on for cookies, content negotiation,
-//! types, freshness and errors.
+//! Chapter 2 gave an app one handler. This chapter gives it Koa's middleware stack:
+//! [`Application::use_`] adds to a [`Compose`], and each [`Middleware`] gets the context
+//! and a [`Next`] — the rest of the stack, which it runs (at most once: `next` is moved
+//! into the call) and awaits, so work before and after it forms the onion. Then the
+//! handful of middleware packages every Koa app reaches for, each in its own module.
 //!
 //! ```text
-//!   koa 2.16 / npm package              this crate
-//!   lib/application.js              →   application.rs  (Application, Callback)
-//!     function respond              →   respond.rs
-//!   lib/context.js                  →   context.rs      (Context, CookieJar)
-//!     delegates                     →   delegates.rs    (delegate! and its tables)
-//!   lib/request.js                  →   request.rs      (Request)
-//!   lib/response.js                 →   response.rs     (Response, Body)
-//!   Node querystring                →   querystring.rs  (Query)
-//!   http-errors 1.8 / statuses 1.5  →   http_errors.rs, statuses.rs
-//!   cookies 0.9 / keygrip 1.1       →   cookies.rs, keygrip.rs
-//!   accepts 1.3 / negotiator 0.6    →   accepts.rs
-//!   type-is 1.6 / mime-types 2.1    →   type_is.rs, mime_types.rs
-//!   fresh / vary / content-disposition → fresh.rs, vary.rs, content_disposition.rs
-//!   encodeurl / escape-html         →   encodeurl.rs
-//!   (chapter 1: Node's http)        →   server.rs, incoming_message.rs, server_response.rs, body.rs
+//!   npm package                          this crate
+//!   koa-compose 4.1 index.js         →   compose.rs        (Compose, Middleware, Next)
+//!   koa-logger 3.2                   →   logger.rs         (Logger)
+//!   koa-response-time 2.1            →   response_time.rs  (ResponseTime)
+//!   koa-conditional-get 3.0          →   conditional_get.rs (ConditionalGet)
+//!   koa-etag 4.0 + etag 1.8          →   etag.rs           (Etag)
+//!   koa-compress 5.2 + compressible  →   compress.rs, compressible.rs
+//!   koa-send 5.0 + resolve-path 1.4  →   send.rs           (send)
+//!   koa-static 5.0                   →   static_files.rs   (Static)
+//!   (chapter 2: Koa's context)       →   application.rs, context.rs, request.rs, response.rs, …
+//!   (chapter 1: Node's http)         →   server.rs, incoming_message.rs, server_response.rs, body.rs
 //! ```
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
-//! use chapter_03::{Application, Context, HttpError};
+//! use chapter_03::{Application, Context, HttpError, Next};
 //!
+//! // Before `next` on the way in, after it on the way out: the onion.
+//! async fn timer(ctx: &mut Context, next: Next<'_>) -> Result<(), HttpError> {
+//!     let start = std::time::Instant::now();
+//!     next.run(ctx).await?;
+//!     ctx.set("X-Response-Time", format!("{}ms", start.elapsed().as_millis()))?;
+//!     Ok(())
+//! }
+//!
+//! // A handler of the context alone still works: an endpoint that ends the chain.
 //! async fn hello(ctx: &mut Context) -> Result<(), HttpError> {
 //!     ctx.set_body("Hello World");
 //!     Ok(())
 //! }
 //!
 //! let mut app = Application::new();
-//! app.use_(hello);
+//! app.use_(timer).use_(hello);
 //! let server = app.listen("127.0.0.1:3000").await?;
 //! # server.close().await; Ok(()) }
 //! ```

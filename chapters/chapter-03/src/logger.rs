@@ -17,9 +17,9 @@
 //! - for a stream of unknown length, the line waits until the stream has been sent and
 //!   shows the bytes that really went out — or `-x-` if the client went away first.
 //!
-//! Lines go to `tracing` (target `koa_logger`, level INFO, with the parts as fields, so a
-//! subscriber can colour them as koa-logger colours its terminal output), or to a
-//! transporter function of your own, as koa-logger's `transporter` option.
+//! Lines go to `tracing` (target `koa_logger`, level INFO, the finished line as the
+//! message), or to a transporter function of your own, as koa-logger's `transporter`
+//! option. koa-logger colours its terminal output; colour is a subscriber's business here.
 //!
 //! One difference: koa-logger prints the `-->` line when Node's response emits `finish`,
 //! so its time includes writing the body; for bodies of known length ours is printed when
