@@ -1,17 +1,20 @@
 //! The `yolk` command line: what each subcommand means and how it reports.
 //!
-//! Exit codes: `0` success, `1` a failure while working (I/O, book build), `2` a bad
-//! invocation (clap's own usage errors, or a chapter that does not exist).
+//! Exit codes: `0` success, `1` a failure while working (I/O, book build, a server that
+//! does not start), `2` a bad invocation (clap's own usage errors, a chapter that does not
+//! exist, a bench row that does not exist, `wrk` or `taskset` missing), `130` a bench
+//! interrupted by Ctrl-C.
 
 use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
 use crate::chapters::{self, workspace_root};
-use crate::{diff, serve};
+use crate::{bench, diff, serve};
 
-/// Yolk's companion: read the book, compare chapters.
+/// Yolk's companion: read the book, compare chapters, measure what each layer costs.
 #[derive(Debug, Parser)]
 #[command(name = "yolk", version, about, long_about = None)]
 pub struct Cli {
@@ -50,6 +53,33 @@ pub enum Command {
     },
     /// List the book's chapters, marking those written so far.
     Chapters,
+    /// Load-test release servers with wrk and write what each layer costs into the book.
+    ///
+    /// Each server is pinned to CPU 0 and `wrk -t1 -c64` to CPU 1; the figure that counts
+    /// is the server's CPU time per request, as a ratio to bare hyper's in the same round.
+    /// Needs `wrk` and `taskset`; the Koa rows also need `node` and
+    /// `tests/koa-reference/node_modules` (`npm ci`), and are skipped without them.
+    Bench {
+        /// Measured rounds; each round loads every server once.
+        #[arg(long, value_name = "N", default_value_t = 3,
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        rounds: u32,
+        /// Seconds per measured wrk run.
+        #[arg(long, value_name = "SECS", default_value_t = 10,
+              value_parser = clap::value_parser!(u32).range(1..=3600))]
+        duration: u32,
+        /// Seconds of wrk warm-up per server before the first round (0: none).
+        #[arg(long, value_name = "SECS", default_value_t = 2,
+              value_parser = clap::value_parser!(u32).range(0..=3600))]
+        warmup: u32,
+        /// Only these rows (comma-separated); the bare-hyper baseline of each is added.
+        #[arg(long, value_name = "NAME[,NAME]", value_delimiter = ',')]
+        only: Vec<String>,
+        /// Write results.md, the SVG chart and results.json into DIR instead of the
+        /// book (book/src/appendix-benchmarks.md, book/src/images/, book/src/bench/).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// Writes to stdout; a closed pipe (`yolk diff 1 2 | head`) ends quietly.
@@ -76,6 +106,25 @@ pub fn run(cli: Cli) -> ExitCode {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => fail(1, &e),
         },
+        Command::Bench {
+            rounds,
+            duration,
+            warmup,
+            only,
+            out,
+        } => {
+            let options = bench::Options {
+                rounds,
+                duration,
+                warmup,
+                only,
+                out,
+            };
+            match bench::run(root, &options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(failure) => fail(failure.code, &failure.message),
+            }
+        }
         Command::Chapters => match chapters::existing(root) {
             Ok(present) => emit(&chapters::listing(&present)),
             Err(e) => fail(
@@ -142,6 +191,46 @@ mod tests {
         ));
         assert!(Cli::try_parse_from(["yolk", "diff", "4"]).is_err());
         assert!(Cli::try_parse_from(["yolk", "diff", "4", "5", "--write-book"]).is_err());
+    }
+
+    #[test]
+    fn bench_options_parse_with_their_defaults() {
+        let cli = Cli::try_parse_from(["yolk", "bench"]).unwrap();
+        let Command::Bench {
+            rounds,
+            duration,
+            warmup,
+            only,
+            out,
+        } = cli.command
+        else {
+            panic!("not bench");
+        };
+        assert_eq!((rounds, duration, warmup), (3, 10, 2));
+        assert!(only.is_empty() && out.is_none());
+        let cli = Cli::try_parse_from([
+            "yolk",
+            "bench",
+            "--rounds",
+            "1",
+            "--duration",
+            "3",
+            "--warmup",
+            "0",
+            "--only",
+            "axum-hello,koa-hello",
+            "--out",
+            "/tmp/x",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Bench { rounds: 1, duration: 3, warmup: 0, ref only, out: Some(_) }
+                if only == &["axum-hello", "koa-hello"]
+        ));
+        assert!(Cli::try_parse_from(["yolk", "bench", "--rounds", "0"]).is_err());
+        assert!(Cli::try_parse_from(["yolk", "bench", "--duration", "0"]).is_err());
+        assert!(Cli::try_parse_from(["yolk", "bench", "--rounds", "x"]).is_err());
     }
 
     #[test]

@@ -11,10 +11,13 @@
 //! - **The tooling** behind the `yolk` command: [`serve`] (build the book with
 //!   `mdbook-driver` and serve it with the newest chapter's server), [`diff`] (what one
 //!   chapter adds on top of another, and the committed diffs under `book/src/diffs/`),
-//!   [`chapters`] (the chapter table) and [`cli`] (the command line).
+//!   [`chapters`] (the chapter table), [`bench`](mod@bench) (load runs against bare hyper, axum and
+//!   the real Koa, written into the book's benchmark appendix) and [`cli`] (the command
+//!   line).
 
 pub use chapter_03::*;
 
+pub mod bench;
 pub mod chapters;
 pub mod cli;
 pub mod diff;

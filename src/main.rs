@@ -1,4 +1,4 @@
-//! `yolk`, the book's companion command line: `serve`, `diff`, `chapters`.
+//! `yolk`, the book's companion command line: `serve`, `diff`, `chapters`, `bench`.
 //!
 //! Everything lives in the library (`yolk::cli`) so tests can reach it; this file only
 //! parses the arguments and hands over.
