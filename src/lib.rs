@@ -4,8 +4,9 @@
 //!
 //! - **The library.** It re-exports the newest chapter, so `use yolk::…` always gives the
 //!   most complete framework the book has built so far. Today that is
-//!   [chapter 03](chapter_03) — Koa's application, context and koa-compose's middleware
-//!   stack on hyper; when chapter N is written, this `pub use` moves to `chapter_0N`. The root crate holds
+//!   [chapter 04](chapter_04) — Koa's application and context, koa-compose's middleware
+//!   stack, the classic middlewares, @koa/router and koa-bodyparser, on hyper; when
+//!   chapter N is written, this `pub use` moves to `chapter_0N`. The root crate holds
 //!   no framework logic of its own: every line of the framework lives in a chapter crate,
 //!   where the book can show it and its diff.
 //! - **The tooling** behind the `yolk` command: [`serve`] (build the book with
@@ -15,7 +16,7 @@
 //!   the real Koa, written into the book's benchmark appendix) and [`cli`] (the command
 //!   line).
 
-pub use chapter_03::*;
+pub use chapter_04::*;
 
 pub mod bench;
 pub mod chapters;

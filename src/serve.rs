@@ -1,8 +1,8 @@
 //! `yolk serve`: build the book with `mdbook-driver`, then serve it with the framework
 //! the book builds.
 //!
-//! The book is served by the framework it teaches (`DESIGN.md` §1): a chapter 3 Koa app
-//! whose stack is the classic middlewares of that chapter, in the order a Koa user would
+//! The book is served by the framework it teaches (`DESIGN.md` §1): a Koa app of the newest chapter
+//! whose stack is the classic middlewares of chapter 3, in the order a Koa user would
 //! write them:
 //!
 //! 1. [`Compress`] — gzip, deflate or br, as the browser asks (koa-compress);
@@ -17,12 +17,12 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
-use chapter_03::compress::Compress;
-use chapter_03::conditional_get::ConditionalGet;
-use chapter_03::etag::Etag;
-use chapter_03::send::{SendOptions, send};
-use chapter_03::static_files::Static;
-use chapter_03::{Application, BoxFuture, Context, HttpError, Listening, Middleware, Next};
+use chapter_04::compress::Compress;
+use chapter_04::conditional_get::ConditionalGet;
+use chapter_04::etag::Etag;
+use chapter_04::send::{SendOptions, send};
+use chapter_04::static_files::Static;
+use chapter_04::{Application, BoxFuture, Context, HttpError, Listening, Middleware, Next};
 
 /// The address `yolk serve` listens on unless `--listen` says otherwise.
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:3000";
