@@ -8,6 +8,10 @@
 //!
 //! - `hello`: `GET /` → `200 Hello World`. `hello/bare-hyper` is a hyper `service_fn`
 //!   with nothing around it, the floor; `hello/chapter-NN` is chapter NN's hello.
+//! - `router`: one lookup among 10, 100 and 1,000 routes (`/r{i}/:id`, the last one
+//!   asked for): chapter 04's index alone, the index plus the parameter captures of
+//!   the layer found (what a request needs, and what matchit's `at` also does), the
+//!   naive scan Koa's router does, and matchit.
 //! - `middleware-depth`: chapter 03's app with N pass-through layers before the hello
 //!   layer, run in memory (`Callback::request`, no socket) so that only the stack is
 //!   measured. The cost per layer is `(t(N) − t(0)) / N`.
@@ -50,6 +54,7 @@ const HELLO: &[(&str, Start)] = &[
     ("chapter-01", chapter_01_hello),
     ("chapter-02", chapter_02_hello),
     ("chapter-03", chapter_03_hello),
+    ("chapter-04", chapter_04_hello),
 ];
 
 /// The depths of the `middleware-depth` group.
@@ -139,6 +144,23 @@ fn chapter_03_hello(rt: &Runtime) -> Running {
     })
 }
 
+/// Chapter 04's hello: the same app on the newest chapter.
+fn chapter_04_hello(rt: &Runtime) -> Running {
+    async fn hello(ctx: &mut chapter_04::Context) -> Result<(), chapter_04::HttpError> {
+        ctx.set_body(Bytes::from_static(HELLO_BODY));
+        Ok(())
+    }
+    rt.block_on(async {
+        let mut app = chapter_04::Application::new();
+        app.use_(hello);
+        let listening = app.listen("127.0.0.1:0").await.expect("listen");
+        Running {
+            addr: listening.local_addr(),
+            _guard: Box::new(listening),
+        }
+    })
+}
+
 /// A chapter 03 app: `depth` pass-through layers, then a layer that answers hello.
 fn chapter_03_app(depth: usize) -> chapter_03::Application {
     use chapter_03::{Context, HttpError, Next};
@@ -177,6 +199,57 @@ fn middleware_depth(c: &mut Criterion) {
                     }
                     started.elapsed()
                 })
+            })
+        });
+    }
+    g.finish();
+}
+
+/// `router/*`: route lookup against matchit and the naive scan.
+fn router(c: &mut Criterion) {
+    use chapter_04::router::{MatchedIndices, Router};
+    use http::Method;
+    async fn endpoint(_ctx: &mut chapter_04::Context) -> Result<(), chapter_04::HttpError> {
+        Ok(())
+    }
+    let mut g = c.benchmark_group("router");
+    for n in [10usize, 100, 1000] {
+        let mut ours = Router::new();
+        let mut theirs = matchit::Router::new();
+        for i in 0..n {
+            ours.get(format!("/r{i}/:id").as_str(), endpoint)
+                .expect("a valid route");
+            theirs
+                .insert(format!("/r{i}/{{id}}"), i)
+                .expect("a valid matchit route");
+        }
+        let table = ours.table();
+        let path = format!("/r{}/42", n - 1);
+        let mut matched = MatchedIndices::default();
+        g.bench_function(format!("index/{n}"), |b| {
+            b.iter(|| {
+                table.match_indices_into(std::hint::black_box(&path), &Method::GET, &mut matched);
+                assert_eq!(matched.path_and_method.len(), 1);
+            })
+        });
+        g.bench_function(format!("index+captures/{n}"), |b| {
+            b.iter(|| {
+                table.match_indices_into(std::hint::black_box(&path), &Method::GET, &mut matched);
+                let layer = &table.stack()[matched.path_and_method[0]];
+                let captures = layer.captures(&path);
+                assert_eq!(captures.len(), 1);
+            })
+        });
+        g.bench_function(format!("naive/{n}"), |b| {
+            b.iter(|| {
+                let found = table.match_indices_naive(std::hint::black_box(&path), &Method::GET);
+                assert_eq!(found.path_and_method.len(), 1);
+            })
+        });
+        g.bench_function(format!("matchit/{n}"), |b| {
+            b.iter(|| {
+                let found = theirs.at(std::hint::black_box(&path)).expect("a match");
+                assert_eq!(found.params.get("id"), Some("42"));
             })
         });
     }
@@ -258,7 +331,7 @@ fn hello(c: &mut Criterion) {
 #[allow(missing_docs)]
 mod groups {
     use super::*;
-    criterion_group!(benches, hello, middleware_depth);
+    criterion_group!(benches, hello, middleware_depth, router);
 }
 
 criterion_main!(groups::benches);

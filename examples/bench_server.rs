@@ -46,6 +46,7 @@ const SERVERS: &[&str] = &[
     "chapter-01-hello",
     "chapter-02-hello",
     "chapter-03-hello",
+    "chapter-04-hello",
 ];
 
 fn main() -> ExitCode {
@@ -160,6 +161,18 @@ async fn serve(server: &str, addr: &str) -> std::io::Result<()> {
                 Ok(())
             }
             let mut app = chapter_03::Application::new();
+            app.use_(hello);
+            let listening = app.listen(addr).await?;
+            announce(listening.local_addr());
+            stop.await;
+            listening.close().await;
+        }
+        "chapter-04-hello" => {
+            async fn hello(ctx: &mut chapter_04::Context) -> Result<(), chapter_04::HttpError> {
+                ctx.set_body(HELLO);
+                Ok(())
+            }
+            let mut app = chapter_04::Application::new();
             app.use_(hello);
             let listening = app.listen(addr).await?;
             announce(listening.local_addr());

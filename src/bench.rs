@@ -187,6 +187,8 @@ pub const ROWS: &[Row] = &[
     Row::new("chapter-01-hello", Family::Yolk,  Launch::Bench("chapter-01-hello"), HELLO),
     Row::new("chapter-02-hello", Family::Yolk,  Launch::Bench("chapter-02-hello"), HELLO),
     Row::new("chapter-03-hello", Family::Yolk,  Launch::Bench("chapter-03-hello"), HELLO),
+    Row::new("chapter-04-hello", Family::Yolk,  Launch::Bench("chapter-04-hello"), HELLO),
+    Row::new("chapter-04-showcase-users", Family::Yolk, Launch::Example { package: "chapter-04", example: "ch04-showcase" }, USERS),
     Row::new("koa-hello",        Family::Koa,   Launch::Node("hello.js"),          HELLO),
     Row::new("koa-router-users", Family::Koa,   Launch::Node("showcase.js"),       USERS),
 ];
