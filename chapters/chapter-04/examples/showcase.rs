@@ -307,11 +307,13 @@ fn params_json(ctx: &Context) -> Value {
     Value::Object(map)
 }
 
+// ANCHOR: user
 async fn user(ctx: &mut Context) -> Result<(), HttpError> {
     let id = ctx.param("id").unwrap_or("").to_owned();
     ctx.set_body(json!({ "id": id }));
     Ok(())
 }
+// ANCHOR_END: user
 
 async fn file(ctx: &mut Context) -> Result<(), HttpError> {
     let path = ctx.param("path").unwrap_or("").to_owned();
@@ -331,6 +333,7 @@ async fn method(ctx: &mut Context) -> Result<(), HttpError> {
     Ok(())
 }
 
+// ANCHOR: multi
 async fn multi_first(ctx: &mut Context, next: Next<'_>) -> Result<(), HttpError> {
     ctx.state.insert(Hits(vec!["first".into()]));
     next.run(ctx).await
@@ -342,13 +345,16 @@ async fn multi_second(ctx: &mut Context) -> Result<(), HttpError> {
     ctx.set_body(json!(hits.0));
     Ok(())
 }
+// ANCHOR_END: multi
 
+// ANCHOR: item
 async fn item(ctx: &mut Context) -> Result<(), HttpError> {
     let id = ctx.param("id").unwrap_or("").to_owned();
     let router_path = ctx.router_path().map(str::to_owned);
     ctx.set_body(json!({ "id": id, "routerPath": router_path }));
     Ok(())
 }
+// ANCHOR_END: item
 
 async fn named(ctx: &mut Context) -> Result<(), HttpError> {
     let router = ctx
@@ -367,6 +373,7 @@ async fn named(ctx: &mut Context) -> Result<(), HttpError> {
     Ok(())
 }
 
+// ANCHOR: echo
 async fn echo(ctx: &mut Context) -> Result<(), HttpError> {
     let body = ctx.request_body_opt().cloned().unwrap_or(Value::Null);
     let raw = ctx.raw_body().map(str::to_owned);
@@ -374,6 +381,7 @@ async fn echo(ctx: &mut Context) -> Result<(), HttpError> {
     ctx.set_body(json!({ "body": body, "rawBody": raw, "type": kind }));
     Ok(())
 }
+// ANCHOR_END: echo
 
 // ---- the app -----------------------------------------------------------------------
 
@@ -420,9 +428,11 @@ fn router() -> Result<Router, chapter_04::router::RouterError> {
         .get("/multi/:x", multi_first)?
         .get("/multi/:x", multi_second)?;
 
+    // ANCHOR: mount
     let mut api = Router::new();
     api.get("/items/:id", item)?;
     router.use_router_at("/api/v1", &api.routes())?;
+    // ANCHOR_END: mount
 
     router.named("user").get("/named/:name", named)?;
     router.post("/echo", echo)?;
@@ -430,6 +440,7 @@ fn router() -> Result<Router, chapter_04::router::RouterError> {
     Ok(router)
 }
 
+// ANCHOR: app
 /// The showcase app, with the settings of the JavaScript.
 pub fn app() -> Application {
     let mut app = Application::new();
@@ -445,6 +456,7 @@ pub fn app() -> Application {
     app.use_(router.allowed_methods(AllowedMethodsOptions::default()));
     app
 }
+// ANCHOR_END: app
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {

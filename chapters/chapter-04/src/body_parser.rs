@@ -444,6 +444,7 @@ impl BodyParser {
     }
 }
 
+// ANCHOR: call
 impl Middleware for BodyParser {
     /// koa-bodyparser's `bodyParser(ctx, next)`.
     fn call<'a>(
@@ -473,6 +474,7 @@ impl Middleware for BodyParser {
         })
     }
 }
+// ANCHOR_END: call
 
 /// koa-bodyparser's `isTypes`: the raw `Content-Type` with one trailing `;` removed,
 /// checked with type-is's `is` (parameters ignored, case-insensitive, a header that does

@@ -548,6 +548,7 @@ pub fn escape_string(text: &str) -> String {
     out
 }
 
+// ANCHOR: safe_pattern
 /// Upstream's `safePattern`: the default pattern of a parameter, which may not run over
 /// the text that comes before it (the ReDoS fix of 6.3.0).
 fn safe_pattern(prefix: &str, result: &[Token]) -> Result<String, PathError> {
@@ -576,6 +577,7 @@ fn safe_pattern(prefix: &str, result: &[Token]) -> Result<String, PathError> {
         escape_string(DELIMITER)
     ))
 }
+// ANCHOR_END: safe_pattern
 
 // ANCHOR: parse
 /// Parses a path into tokens (upstream's `parse` with the default options).
@@ -1288,6 +1290,7 @@ fn quantifier_end(chars: &[char], start: usize) -> Option<usize> {
     (chars.get(i) == Some(&'}')).then_some(i)
 }
 
+// ANCHOR: lookahead
 /// `(?!c)[^…]` — the one look-ahead upstream writes itself — as the class `[^…c]`.
 fn translate_negative_lookahead(
     chars: &[char],
@@ -1321,6 +1324,7 @@ fn translate_negative_lookahead(
     }
     translate_class(chars, i + 1, Some(excluded), out)
 }
+// ANCHOR_END: lookahead
 
 /// A `[…]` class starting at `start`; `extra` is one more character to exclude from a
 /// negated class. Returns the index after the closing `]`.

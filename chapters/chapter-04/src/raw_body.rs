@@ -338,6 +338,7 @@ impl fmt::Display for ClientAborted {
 
 impl std::error::Error for ClientAborted {}
 
+// ANCHOR: read_inflated
 /// `inflate(req)` piped into raw-body: decodes [`CHUNK`] bytes at a time and stops at
 /// the first chunk that takes the count past `limit`.
 async fn read_inflated(
@@ -383,6 +384,7 @@ async fn read_inflated(
     }
     Ok(buffer)
 }
+// ANCHOR_END: read_inflated
 
 /// An error out of the decoder: the client's abort, or bad compressed data.
 fn inflate_error(err: &io::Error, received: u64) -> HttpError {

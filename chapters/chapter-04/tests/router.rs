@@ -654,6 +654,7 @@ async fn layers_match_first_to_last() {
     );
 }
 
+// ANCHOR: every_layer
 async fn single(ctx: &mut Context, next: Next<'_>) -> Result<(), HttpError> {
     set(ctx, "single", true);
     let body = json!({"single": true});
@@ -705,6 +706,7 @@ async fn exclusive_runs_only_the_last_match() {
         json!({"all": true})
     );
 }
+// ANCHOR_END: every_layer
 
 #[tokio::test]
 async fn exclusive_with_a_trailing_use_runs_only_that_use() {

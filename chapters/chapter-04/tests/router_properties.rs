@@ -234,6 +234,7 @@ fn build(registrations: &[Registration], prefix: Option<&str>) -> Router {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
+    // ANCHOR: same_layers
     #[test]
     fn the_fast_index_and_the_naive_scan_pick_the_same_layers(
         registrations in prop::collection::vec(registration(), 0..24),
@@ -250,6 +251,7 @@ proptest! {
             prop_assert_eq!(&fast, &naive, "path {:?}", path);
         }
     }
+    // ANCHOR_END: same_layers
 
     #[test]
     fn mounted_routers_index_like_their_scan(

@@ -170,6 +170,7 @@ impl Node {
         child.text_child(&bytes[common..])
     }
 
+    // ANCHOR: collect
     /// Collects this node's layers and walks on along every edge `rest` fits.
     fn collect<'i>(&'i self, rest: &[u8], lists: &mut Lists<'i>) {
         lists.push(&self.layers);
@@ -196,6 +197,7 @@ impl Node {
             }
         }
     }
+    // ANCHOR_END: collect
 }
 
 /// How many candidate lists are kept without allocating.
@@ -251,6 +253,7 @@ fn merge(lists: &mut [&[u32]], visit: &mut impl FnMut(usize)) {
     }
 }
 
+// ANCHOR: index_key
 /// Is this key a `/:name` segment with the default pattern and no modifier?
 fn is_segment(key: &Key) -> bool {
     key.prefix == "/"
@@ -303,3 +306,4 @@ fn index_key(layer: &Layer) -> Vec<Piece> {
     }
     key
 }
+// ANCHOR_END: index_key

@@ -1043,6 +1043,7 @@ impl Router {
         )
     }
 
+    // ANCHOR: dispatch_fn
     /// The per-request dispatch (upstream's `dispatch` closure).
     async fn dispatch<'a>(&'a self, ctx: &'a mut Context, next: Next<'a>) -> Result<(), HttpError> {
         let table = self.table();
@@ -1125,8 +1126,10 @@ impl Router {
             }
         }
     }
+    // ANCHOR_END: dispatch_fn
 }
 
+// ANCHOR: plan
 /// What a dispatch runs.
 enum Plan {
     /// No route matched: on to the next middleware.
@@ -1136,6 +1139,7 @@ enum Plan {
     /// Several layers, in order (the last first, for `_matchedRoute`), and the path.
     Many(Arc<Layer>, Vec<Arc<Layer>>, Arc<str>),
 }
+// ANCHOR_END: plan
 // ANCHOR_END: router
 
 /// A layer as data, for dumps and snapshots.
@@ -1381,6 +1385,7 @@ pub struct AllowedMethods {
     options: AllowedMethodsOptions,
 }
 
+// ANCHOR: allowed_methods_call
 impl Middleware for AllowedMethods {
     /// Runs the rest first; then, if a router ran and nothing answered (status 404):
     /// an unimplemented method gets 501 (whatever matched), a path that exists gets 200
@@ -1446,9 +1451,11 @@ impl Middleware for AllowedMethods {
         })
     }
 }
+// ANCHOR_END: allowed_methods_call
 // ANCHOR_END: allowed_methods
 
 // ANCHOR: route_state
+// ANCHOR: route_state_fields
 /// What the router writes on the context, kept in `ctx.state` (see the module docs).
 #[derive(Clone, Default)]
 pub struct RouteState {
@@ -1473,6 +1480,7 @@ pub struct RouteState {
     /// `ctx.newRouterPath`: set it before a router runs to match a different path.
     pub new_router_path: Option<String>,
 }
+// ANCHOR_END: route_state_fields
 
 impl RouteState {
     /// `ctx._matchedRoute = layer.path`, and `_matchedRouteName` if the layer is named.
@@ -1507,6 +1515,7 @@ impl fmt::Debug for RouteState {
 /// No params, for contexts no layer has run on.
 static NO_PARAMS: Params = Params::new();
 
+// ANCHOR: router_context
 /// Koa's router properties on the context (`ctx.params`, `ctx.routerPath`, …), read
 /// from the [`RouteState`] the router keeps in `ctx.state`.
 pub trait RouterContext {
@@ -1537,6 +1546,7 @@ pub trait RouterContext {
     /// `ctx.newRouterPath = path`.
     fn set_new_router_path(&mut self, path: impl Into<String>);
 }
+// ANCHOR_END: router_context
 
 impl RouterContext for Context {
     fn route_state(&self) -> Option<&RouteState> {
