@@ -41,6 +41,7 @@ const HELLO: &str = "Hello World";
 /// The names `--server` accepts, in the order `--help` lists them.
 const SERVERS: &[&str] = &[
     "bare-hyper",
+    "bare-hyper-limits",
     "axum-hello",
     "axum-users",
     "chapter-01-hello",
@@ -108,11 +109,12 @@ fn parse_args(args: impl Iterator<Item = String>) -> Result<(String, String), St
 async fn serve(server: &str, addr: &str) -> std::io::Result<()> {
     let stop = stop_signal()?;
     match server {
-        "bare-hyper" => {
+        "bare-hyper" | "bare-hyper-limits" => {
             let listener = TcpListener::bind(addr).await?;
             announce(listener.local_addr()?);
+            let limits = server == "bare-hyper-limits";
             tokio::select! {
-                () = bare_hyper(listener) => {}
+                () = bare_hyper(listener, limits) => {}
                 () = stop => {}
             }
         }
@@ -204,15 +206,29 @@ fn stop_signal() -> std::io::Result<impl Future<Output = ()>> {
 }
 
 /// The floor: accept, one task per connection, hyper's `http1` and a `service_fn`.
-async fn bare_hyper(listener: TcpListener) {
+///
+/// With `limits`, hyper gets exactly the connection settings the chapters give it for
+/// Node's limits (a header-read timer, a 16 KiB head, Title-Case names, half-open
+/// connections): the difference between the two bare rows is what those settings cost,
+/// and the rest of a chapter's difference is the framework's.
+async fn bare_hyper(listener: TcpListener, limits: bool) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    if limits {
+        http.timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(std::time::Duration::from_secs(60))
+            .max_header_size(16 * 1024)
+            .title_case_headers(true)
+            .half_close(true);
+    }
     loop {
         let stream = match listener.accept().await {
             Ok((stream, _)) => stream,
             Err(_) => continue,
         };
         let _ = stream.set_nodelay(true);
+        let http = http.clone();
         tokio::spawn(async move {
-            let _ = hyper::server::conn::http1::Builder::new()
+            let _ = http
                 .serve_connection(TokioIo::new(stream), hyper::service::service_fn(route))
                 .await;
         });

@@ -182,6 +182,7 @@ pub const ROWS: &[Row] = &[
     //       name                family         how to start it                    route
     Row::new("bare-hyper-hello", Family::Floor, Launch::Bench("bare-hyper"),       HELLO),
     Row::new("bare-hyper-users", Family::Floor, Launch::Bench("bare-hyper"),       USERS),
+    Row::new("bare-hyper-limits-hello", Family::Peer, Launch::Bench("bare-hyper-limits"), HELLO),
     Row::new("axum-hello",       Family::Peer,  Launch::Bench("axum-hello"),       HELLO),
     Row::new("axum-users",       Family::Peer,  Launch::Bench("axum-users"),       USERS),
     Row::new("chapter-01-hello", Family::Yolk,  Launch::Bench("chapter-01-hello"), HELLO),

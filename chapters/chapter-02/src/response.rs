@@ -424,8 +424,10 @@ impl Response {
     /// `response.length = n`: sets `Content-Length`, unless the body is chunked on purpose
     /// (`Transfer-Encoding` is set).
     pub fn set_length(&mut self, length: u64) {
-        if !self.has("Transfer-Encoding") {
-            let _ = self.set("Content-Length", length);
+        if !self.header_sent && !self.has("Transfer-Encoding") {
+            // A number is always a valid header value: no text, no check needed.
+            self.headers
+                .insert(http::header::CONTENT_LENGTH, HeaderValue::from(length));
         }
     }
 
@@ -444,6 +446,22 @@ impl Response {
     /// added where the type has one (`text/html; charset=utf-8`). An unknown name removes
     /// `Content-Type`.
     pub fn set_type(&mut self, name: &str) {
+        // The four names Koa's own body setter uses, answered without a lookup: what
+        // koa's cache-content-type does with its LRU, and most responses need one.
+        let known = match name {
+            "text" => Some("text/plain; charset=utf-8"),
+            "html" => Some("text/html; charset=utf-8"),
+            "json" => Some("application/json; charset=utf-8"),
+            "bin" => Some("application/octet-stream"),
+            _ => None,
+        };
+        if let Some(value) = known {
+            if !self.header_sent {
+                self.headers
+                    .insert(http::header::CONTENT_TYPE, HeaderValue::from_static(value));
+            }
+            return;
+        }
         match mime_types::content_type(name) {
             Some(value) => {
                 let _ = self.set("Content-Type", &value);
