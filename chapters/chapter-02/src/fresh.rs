@@ -43,6 +43,8 @@
 use http::HeaderMap;
 use std::time::SystemTime;
 
+use crate::js::is_js_whitespace;
+
 /// Whether the response described by `res_headers` is still fresh for the
 /// conditional request described by `req_headers` — upstream
 /// `fresh(reqHeaders, resHeaders)`.
@@ -125,7 +127,7 @@ fn parse_http_date(value: &str) -> Option<SystemTime> {
 fn has_no_cache(cache_control: &str) -> bool {
     cache_control
         .split(',')
-        .any(|element| element.trim_matches(is_js_space) == "no-cache")
+        .any(|element| element.trim_matches(is_js_whitespace) == "no-cache")
 }
 
 /// Upstream's `parseTokenList`: split on `,`, dropping spaces (only U+0020)
@@ -156,21 +158,6 @@ fn joined(headers: &HeaderMap, name: &str, sep: &str) -> Option<String> {
 /// Header bytes as Node shows them: one character per byte (Latin-1).
 fn latin1(bytes: &[u8]) -> String {
     bytes.iter().copied().map(char::from).collect()
-}
-
-/// ECMAScript white space and line terminators (JavaScript's `\s`).
-fn is_js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
 }
 
 #[cfg(test)]

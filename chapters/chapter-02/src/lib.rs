@@ -56,6 +56,7 @@ pub mod delegates;
 pub mod encodeurl;
 pub mod fresh;
 pub mod http_errors;
+mod js;
 pub mod keygrip;
 pub mod mime_types;
 pub mod querystring;

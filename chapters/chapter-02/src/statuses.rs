@@ -36,6 +36,8 @@
 //! message `Not Found` instead of `404`. The sets are the same in both versions.
 //! See <https://github.com/jshttp/statuses/blob/v2.0.1/HISTORY.md>.
 
+use crate::js::is_js_whitespace;
+
 /// Every status code statuses 1.5.0 knows, ascending, with its reason phrase
 /// (upstream's `codes.json`, exposed upstream as `status.STATUS_CODES`).
 pub const STATUS_CODES: &[(u16, &str)] = &[
@@ -216,21 +218,6 @@ fn js_number_to_string(n: f64) -> String {
     } else {
         format!("{n:e}").replacen('e', "e+", 1)
     }
-}
-
-/// JavaScript's white space and line terminators, as `parseInt` skips them.
-fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}' | '\u{a}' | '\u{b}' | '\u{c}' | '\u{d}' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
 }
 
 /// `parseInt(s, 10)`: leading white space, an optional sign, then the longest run of

@@ -24,6 +24,8 @@
 //! uses, did not), so a plain byte buffer *is* compressed by default — as with
 //! koa-compress installed today.
 
+use crate::js::is_js_whitespace;
+
 /// The answer of `compressible(type)`: `Some(true)`, `Some(false)`, or `None` for a
 /// type nobody knows anything about (upstream's `undefined`).
 ///
@@ -67,24 +69,6 @@ fn fallback(mime: &str) -> bool {
         || mime.ends_with("+json")
         || mime.ends_with("+text")
         || mime.ends_with("+xml")
-}
-
-/// JavaScript's `\s` (Rust's `char::is_whitespace` differs on U+FEFF and U+0085).
-fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}'..='\u{d}'
-            | ' '
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-            | '\u{feff}'
-    )
 }
 
 /// mime-db 1.54.0's explicit `compressible` flags that step 3 would not reproduce,

@@ -65,6 +65,7 @@ pub mod encodeurl;
 pub mod etag;
 pub mod fresh;
 pub mod http_errors;
+mod js;
 pub mod keygrip;
 pub mod logger;
 pub mod mime_types;

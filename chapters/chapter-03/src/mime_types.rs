@@ -29,6 +29,8 @@
 //! `py`, and names some exotic ones differently); the tests below record which
 //! ones we checked against the real package.
 
+use crate::js::is_js_whitespace;
+
 /// Extensions where mime-db 1.52.0 (what `mime-types` 2.1.35 reads) and the
 /// `mime_guess` crate disagree, answered as mime-db does. Recorded by
 /// comparing `require('mime-types').lookup(ext)` with `mime_guess` for every
@@ -175,9 +177,9 @@ pub fn content_type(name: &str) -> Option<String> {
 /// up to the first `;` or white space, and insist that a `;`, white space or
 /// the end follows (it always does, so the pattern never fails).
 fn extract_type(value: &str) -> &str {
-    let rest = value.trim_start_matches(is_js_space);
+    let rest = value.trim_start_matches(is_js_whitespace);
     let end = rest
-        .find(|c: char| c == ';' || is_js_space(c))
+        .find(|c: char| c == ';' || is_js_whitespace(c))
         .unwrap_or(rest.len());
     &rest[..end]
 }
@@ -226,22 +228,6 @@ fn posix_extname(path: &str) -> &str {
         }
         _ => "",
     }
-}
-
-/// ECMAScript's white space and line terminators (what `\s` and `trim()`
-/// mean in JavaScript).
-fn is_js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ use http::{HeaderMap, HeaderName, HeaderValue, Version};
 use crate::http_errors::HttpError;
 use crate::{content_disposition, mime_types, statuses, type_is, vary};
 
+use crate::js::is_js_whitespace;
+
 /// A response body stream: what Koa accepts as `ctx.body = readableStream`.
 pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
 
@@ -763,25 +765,6 @@ fn back_target(request: &crate::request::Request) -> Option<String> {
 /// Koa's "is this string HTML?": optional JavaScript whitespace, then `<`.
 fn looks_like_html(text: &str) -> bool {
     text.trim_start_matches(is_js_whitespace).starts_with('<')
-}
-
-/// JavaScript's `\s`: Rust's `char::is_whitespace` differs on U+FEFF (JS: yes) and
-/// U+0085 (JS: no), so Koa's rule needs its own predicate.
-fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}'..='\u{d}'
-            | ' '
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-            | '\u{feff}'
-    )
 }
 
 /// Node's `path.extname` of the last path segment: `.png` for `a/b.png`, `""` without one.

@@ -39,6 +39,8 @@
 
 use http::HeaderMap;
 
+use crate::js::is_js_whitespace;
+
 /// The three outcomes of a type check on a request (`null`, `false` or a
 /// string upstream).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -304,26 +306,11 @@ fn latin1(bytes: &[u8]) -> String {
     bytes.iter().copied().map(char::from).collect()
 }
 
-/// ECMAScript white space and line terminators.
-fn is_js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
-}
-
 /// Whether JavaScript's `Number(s)` is NaN (upstream's `isNaN(header)`): the
 /// trimmed text must be empty, a decimal literal (optionally signed, with
 /// `Infinity`), or an unsigned `0x`/`0o`/`0b` integer.
 fn js_number_is_nan(s: &str) -> bool {
-    let s = s.trim_matches(is_js_space);
+    let s = s.trim_matches(is_js_whitespace);
     if s.is_empty() {
         return false;
     }

@@ -65,6 +65,8 @@
 
 use http::HeaderMap;
 
+use crate::js::is_js_whitespace;
+
 /// Reads the negotiation headers of one request, as `accepts(req)` does.
 ///
 /// Build it with [`Accepts::new`] from the request's header map; it borrows
@@ -309,22 +311,6 @@ fn rank_entries(mut entries: Vec<(String, f64, f64)>) -> Vec<String> {
     entries.into_iter().map(|e| e.0).collect()
 }
 
-/// ECMAScript white space and line terminators: what `\s` matches and what
-/// `String.prototype.trim` removes.
-fn is_js_space(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}'
-                | '\u{2028}'
-                | '\u{2029}'
-                | '\u{202f}'
-                | '\u{205f}'
-                | '\u{3000}'
-                | '\u{feff}'
-    )
-}
-
 /// The characters a regular-expression `.` does not match.
 fn is_line_terminator(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')
@@ -332,14 +318,14 @@ fn is_line_terminator(c: char) -> bool {
 
 /// `String.prototype.trim`.
 fn js_trim(s: &str) -> &str {
-    s.trim_matches(is_js_space)
+    s.trim_matches(is_js_whitespace)
 }
 
 /// The parameter tail of the `…\s*(?:;(.*))?$` end shared by negotiator's
 /// regular expressions: `Ok(None)` at the end of input, `Ok(Some(tail))` after
 /// a `;`, `Err(())` when anything else follows (the pattern does not match).
 fn param_tail(rest: &str) -> Result<Option<&str>, ()> {
-    let rest = rest.trim_start_matches(is_js_space);
+    let rest = rest.trim_start_matches(is_js_whitespace);
     if rest.is_empty() {
         return Ok(None);
     }
@@ -355,7 +341,7 @@ fn parse_float(value: Option<&str>) -> f64 {
     let Some(value) = value else {
         return f64::NAN;
     };
-    let s = value.trim_start_matches(is_js_space);
+    let s = value.trim_start_matches(is_js_whitespace);
     let bytes = s.as_bytes();
     let mut pos = 0;
     if matches!(bytes.first(), Some(b'+' | b'-')) {
@@ -442,9 +428,9 @@ fn split_quoted(s: &str, sep: char) -> Vec<String> {
 /// negotiator's `parseMediaType` (its `simpleMediaTypeRegExp` written out by
 /// hand): `type/subtype` with optional parameters, stopping at `q`.
 fn parse_media_range(s: &str, i: f64) -> Option<MediaRange> {
-    let rest = s.trim_start_matches(is_js_space);
+    let rest = s.trim_start_matches(is_js_whitespace);
     let type_len = rest
-        .find(|c: char| is_js_space(c) || c == '/' || c == ';')
+        .find(|c: char| is_js_whitespace(c) || c == '/' || c == ';')
         .unwrap_or(rest.len());
     if type_len == 0 {
         return None;
@@ -452,7 +438,7 @@ fn parse_media_range(s: &str, i: f64) -> Option<MediaRange> {
     let ty = &rest[..type_len];
     let rest = rest[type_len..].strip_prefix('/')?;
     let sub_len = rest
-        .find(|c: char| is_js_space(c) || c == ';')
+        .find(|c: char| is_js_whitespace(c) || c == ';')
         .unwrap_or(rest.len());
     if sub_len == 0 {
         return None;
@@ -603,9 +589,9 @@ struct Simple {
 /// negotiator's `parseCharset` / `parseEncoding` (the same
 /// `^\s*([^\s;]+)\s*(?:;(.*))?$` pattern): the first `q` parameter wins.
 fn parse_simple(s: &str, i: f64) -> Option<Simple> {
-    let rest = s.trim_start_matches(is_js_space);
+    let rest = s.trim_start_matches(is_js_whitespace);
     let len = rest
-        .find(|c: char| is_js_space(c) || c == ';')
+        .find(|c: char| is_js_whitespace(c) || c == ';')
         .unwrap_or(rest.len());
     if len == 0 {
         return None;
@@ -723,9 +709,9 @@ struct Language {
 /// negotiator's `parseLanguage`: `prefix[-suffix]` with parameters that are
 /// not trimmed and where the *last* `q` wins.
 fn parse_language(s: &str, i: f64) -> Option<Language> {
-    let rest = s.trim_start_matches(is_js_space);
+    let rest = s.trim_start_matches(is_js_whitespace);
     let prefix_len = rest
-        .find(|c: char| is_js_space(c) || c == '-' || c == ';')
+        .find(|c: char| is_js_whitespace(c) || c == '-' || c == ';')
         .unwrap_or(rest.len());
     if prefix_len == 0 {
         return None;
@@ -735,7 +721,7 @@ fn parse_language(s: &str, i: f64) -> Option<Language> {
     let mut full = prefix.to_owned();
     if let Some(after) = rest.strip_prefix('-') {
         let suffix_len = after
-            .find(|c: char| is_js_space(c) || c == ';')
+            .find(|c: char| is_js_whitespace(c) || c == ';')
             .unwrap_or(after.len());
         if suffix_len == 0 {
             return None;

@@ -95,6 +95,8 @@ use crate::context::Context;
 use crate::http_errors::HttpError;
 use crate::response::{Body, BodyStream, Response};
 
+use crate::js::is_js_whitespace;
+
 /// The default threshold: bodies shorter than this many bytes are sent as they are.
 pub const DEFAULT_THRESHOLD: u64 = 1024;
 
@@ -592,24 +594,6 @@ fn has_no_transform(cache_control: &str) -> bool {
     cache_control
         .split(',')
         .any(|member| member.trim_matches(is_js_whitespace) == "no-transform")
-}
-
-/// JavaScript's `\s`, for the patterns ported from upstream.
-fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\u{9}'..='\u{d}'
-            | ' '
-            | '\u{a0}'
-            | '\u{1680}'
-            | '\u{2000}'..='\u{200a}'
-            | '\u{2028}'
-            | '\u{2029}'
-            | '\u{202f}'
-            | '\u{205f}'
-            | '\u{3000}'
-            | '\u{feff}'
-    )
 }
 
 /// The body as a stream of bytes (a JSON value written as compact JSON text, as
